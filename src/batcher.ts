@@ -1,0 +1,125 @@
+import type { Diagnostics } from './diagnostics.js';
+import type { FlushOptions, Sink } from './sink.js';
+import type { RecordingSpan } from './span.js';
+
+/** Default for `flush()` and `close()` when no timeout is given. */
+export const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
+
+/**
+ * Collects finished spans and hands them to the sink in batches, off the traced call path:
+ * once per event-loop turn, or at once when a batch is full (a loop of awaits that never
+ * yields to the event loop must not grow the queue without bound).
+ */
+export class Batcher {
+  readonly #sink: Sink;
+  readonly #diagnostics: Diagnostics;
+  readonly #maxQueue: number;
+  readonly #batchSize: number;
+  #pending: RecordingSpan[] = [];
+  #scheduled = false;
+  readonly #writes = new Set<Promise<void>>();
+  /** Spans the sink took without complaint (for sinks that keep no stats of their own). */
+  accepted = 0;
+  droppedQueueFull = 0;
+  sinkFailed = 0;
+
+  constructor(sink: Sink, diagnostics: Diagnostics, maxQueue: number, batchSize: number) {
+    this.#sink = sink;
+    this.#diagnostics = diagnostics;
+    this.#maxQueue = maxQueue;
+    this.#batchSize = batchSize;
+  }
+
+  get queued(): number {
+    return this.#pending.length;
+  }
+
+  get writing(): number {
+    return this.#writes.size;
+  }
+
+  add(span: RecordingSpan): void {
+    const pending = this.#pending;
+    if (pending.length >= this.#maxQueue) {
+      this.droppedQueueFull++;
+      this.#diagnostics.report(
+        'QUEUE_FULL',
+        `the span queue is full (${this.#maxQueue} spans); spans are dropped and counted until the sink catches up. Raise maxQueueSpans or let the event loop run`,
+      );
+      return;
+    }
+    pending.push(span);
+    if (pending.length >= this.#batchSize) {
+      this.drain();
+    } else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#onImmediate);
+    }
+  }
+
+  readonly #onImmediate = (): void => {
+    this.#scheduled = false;
+    this.drain();
+  };
+
+  /** Hands everything pending to the sink now. */
+  drain(): void {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    const n = batch.length;
+    let result: void | Promise<void>;
+    try {
+      result = this.#sink.write(batch);
+    } catch (error) {
+      this.#failed(n, error);
+      return;
+    }
+    if (result !== undefined && typeof (result as { then?: unknown }).then === 'function') {
+      const done = Promise.resolve(result).then(
+        () => {
+          this.accepted += n;
+        },
+        (error: unknown) => this.#failed(n, error),
+      );
+      this.#writes.add(done);
+      void done.finally(() => this.#writes.delete(done));
+    } else {
+      this.accepted += n;
+    }
+  }
+
+  #failed(n: number, error: unknown): void {
+    this.sinkFailed += n;
+    this.#diagnostics.report('SINK_WRITE_FAILED', `the sink failed to take ${n} span(s); they were dropped and counted`, error);
+  }
+
+  /** Drains, waits for the sink's writes, then for the sink's own flush, within the deadline. */
+  async flush(options: FlushOptions | undefined, close: boolean): Promise<boolean> {
+    const timeout = options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS;
+    const deadline = Date.now() + timeout;
+    this.drain();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeout);
+      timer.unref();
+    });
+    try {
+      const work = (async (): Promise<true> => {
+        await Promise.all([...this.#writes]);
+        const remaining = { timeoutMillis: Math.max(0, deadline - Date.now()) };
+        const sink = this.#sink;
+        try {
+          if (close && sink.close) await sink.close(remaining);
+          else if (sink.flush) await sink.flush(remaining);
+        } catch (error) {
+          this.#diagnostics.report('SINK_FLUSH_FAILED', 'the sink failed while flushing', error);
+        }
+        return true;
+      })();
+      return await Promise.race([work, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

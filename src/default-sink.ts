@@ -1,0 +1,30 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Sink } from './sink.js';
+import { ndjsonFileSink } from './sinks/ndjson-file.js';
+
+const announced = new Set<string>();
+
+/** Where spans go when no sink is given: Zipkin if its URL is in the environment, else an NDJSON file. */
+export function defaultSinkTarget(serviceName: string): { kind: 'file'; path: string } {
+  const file = process.env.DEFERRED_SPAN_FILE;
+  const safe = serviceName.replace(/[^a-z0-9._-]+/g, '_') || 'spans';
+  return { kind: 'file', path: file !== undefined && file !== '' ? file : join(tmpdir(), 'deferred-span', `${safe}.ndjson`) };
+}
+
+/**
+ * The sink a tracer uses when none is given. Says once, on stderr, where the spans go, so that
+ * spans are never lost silently.
+ */
+export function defaultSink(serviceName: string): Sink {
+  const target = defaultSinkTarget(serviceName);
+  if (!announced.has(target.path)) {
+    announced.add(target.path);
+    process.emitWarning(
+      `no sink configured for service "${serviceName}": spans are appended to ${target.path} (NDJSON). ` +
+        'Pass { sink } to createTracer/configure, set DEFERRED_SPAN_FILE, or set OTEL_EXPORTER_ZIPKIN_ENDPOINT to send them to Zipkin.',
+      { type: 'DeferredSpanNotice', code: 'DEFERRED_SPAN_DEFAULT_SINK' },
+    );
+  }
+  return ndjsonFileSink(target.path);
+}

@@ -1,0 +1,186 @@
+import type { Endpoint } from './endpoint.js';
+import { RecordingSpan, type Annotation, type Site, type SpanKind, type SpanRecord, type TracerCore } from './span.js';
+
+/** A span in Zipkin's v2 JSON model, as a plain object. */
+export interface ZipkinSpan {
+  traceId: string;
+  parentId?: string;
+  id: string;
+  kind?: SpanKind;
+  name?: string;
+  timestamp?: number;
+  duration?: number;
+  debug?: boolean;
+  shared?: boolean;
+  localEndpoint?: Endpoint;
+  remoteEndpoint?: Endpoint;
+  annotations?: Annotation[];
+  tags?: Record<string, string>;
+}
+
+// Characters that JSON needs escaped, plus surrogates (JSON.stringify escapes lone ones).
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal for `s`; the common case is a plain concatenation. */
+export function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+function endpointJson(e: Endpoint): string {
+  let out = '';
+  if (e.serviceName !== undefined) out += ',"serviceName":' + jsonString(e.serviceName);
+  if (e.ipv4 !== undefined) out += ',"ipv4":"' + e.ipv4 + '"';
+  if (e.ipv6 !== undefined) out += ',"ipv6":"' + e.ipv6 + '"';
+  if (e.port !== undefined) out += ',"port":' + e.port;
+  return '{' + out.slice(1) + '}';
+}
+
+function tagsJson(tags: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (const key in tags) out += ',' + jsonString(key) + ':' + jsonString(tags[key]!);
+  return out.slice(1);
+}
+
+/** What every span of one site encodes the same way: computed once per site, not per span. */
+interface SiteJson {
+  readonly core: TracerCore;
+  /** `"kind":…,"name":…` (leading comma included). */
+  readonly head: string;
+  /** `,"localEndpoint":{…}`. */
+  readonly local: string;
+  /** `,"remoteEndpoint":{…}` or ''. */
+  readonly remote: string;
+  /** Default tags and the site's tags, merged. */
+  readonly baseTags: Readonly<Record<string, string>> | undefined;
+  /** Their JSON members, without braces, or ''. */
+  readonly baseTagsJson: string;
+}
+
+const siteCache = new WeakMap<Site, SiteJson>();
+
+function siteJson(span: RecordingSpan): SiteJson {
+  const cached = siteCache.get(span.site);
+  if (cached !== undefined && cached.core === span.core) return cached;
+  const { site, core } = span;
+  let head = '';
+  if (site.kind !== undefined) head += ',"kind":"' + site.kind + '"';
+  if (site.name !== '') head += ',"name":' + jsonString(site.name);
+  const baseTags =
+    core.defaultTags === undefined ? site.tags : site.tags === undefined ? core.defaultTags : { ...core.defaultTags, ...site.tags };
+  const made: SiteJson = {
+    core,
+    head,
+    local: ',"localEndpoint":' + endpointJson(core.endpoint),
+    remote: site.remoteEndpoint === undefined ? '' : ',"remoteEndpoint":' + endpointJson(site.remoteEndpoint),
+    baseTags,
+    baseTagsJson: baseTags === undefined ? '' : tagsJson(baseTags),
+  };
+  siteCache.set(site, made);
+  return made;
+}
+
+function annotationsJson(events: readonly Annotation[]): string {
+  let out = '';
+  let seen: Set<string> | undefined;
+  for (const a of events) {
+    if (events.length > 1) {
+      // Zipkin's model says annotations are unique items.
+      const key = a.timestamp + ' ' + a.value;
+      seen ??= new Set();
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out += ',{"timestamp":' + a.timestamp + ',"value":' + jsonString(a.value) + '}';
+  }
+  return '[' + out.slice(1) + ']';
+}
+
+function recordingSpanJson(span: RecordingSpan): string {
+  const s = siteJson(span);
+  let out = '{"traceId":"' + span.traceId + '"';
+  if (span.parentId !== undefined) out += ',"parentId":"' + span.parentId + '"';
+  out += ',"id":"' + span.id + '"' + s.head + ',"timestamp":' + span.timestamp + ',"duration":' + span.duration;
+  if (span.debug) out += ',"debug":true';
+  if (span.shared) out += ',"shared":true';
+  out += s.local;
+  out += span.remote === undefined ? s.remote : ',"remoteEndpoint":' + endpointJson(span.remote);
+  if (span.events !== undefined) out += ',"annotations":' + annotationsJson(span.events);
+  const own = span.ownTags;
+  if (own === undefined) {
+    if (s.baseTagsJson !== '') out += ',"tags":{' + s.baseTagsJson + '}';
+  } else if (s.baseTags === undefined) {
+    out += ',"tags":{' + tagsJson(own) + '}';
+  } else {
+    let overlaps = false;
+    for (const key in own) {
+      if (key in s.baseTags) {
+        overlaps = true;
+        break;
+      }
+    }
+    out += ',"tags":{' + (overlaps ? tagsJson({ ...s.baseTags, ...own }) : s.baseTagsJson + ',' + tagsJson(own)) + '}';
+  }
+  return out + '}';
+}
+
+function recordJson(r: SpanRecord): string {
+  return r instanceof RecordingSpan ? recordingSpanJson(r) : JSON.stringify(toZipkinSpan(r));
+}
+
+/**
+ * Encodes one span as a line of Zipkin v2 JSON.
+ * @example fs.appendFileSync(file, encodeSpan(span) + '\n')
+ */
+export function encodeSpan(record: SpanRecord): string {
+  return recordJson(record);
+}
+
+/**
+ * Encodes a batch as the JSON array that `POST /api/v2/spans` takes. Built by hand over the compact
+ * records: no `JSON.stringify` per span, and strings escaped only when they need it.
+ */
+export function encodeSpans(records: readonly SpanRecord[]): string {
+  let out = '[';
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0) out += ',';
+    out += recordJson(records[i]!);
+  }
+  return out + ']';
+}
+
+/** Encodes a batch as NDJSON: one span per line, each line ending with `\n`. */
+export function encodeNdjson(records: readonly SpanRecord[]): string {
+  let out = '';
+  for (let i = 0; i < records.length; i++) out += recordJson(records[i]!) + '\n';
+  return out;
+}
+
+/** A finished span as a plain Zipkin v2 object (what `memorySink().spans` holds). */
+export function toZipkinSpan(r: SpanRecord): ZipkinSpan {
+  const out: ZipkinSpan = { traceId: r.traceId, id: r.id };
+  if (r.parentId !== undefined) out.parentId = r.parentId;
+  if (r.kind !== undefined) out.kind = r.kind;
+  if (r.name !== '') out.name = r.name;
+  out.timestamp = r.timestamp;
+  out.duration = r.duration;
+  if (r.debug) out.debug = true;
+  if (r.shared) out.shared = true;
+  out.localEndpoint = { ...r.localEndpoint };
+  if (r.remoteEndpoint !== undefined) out.remoteEndpoint = { ...r.remoteEndpoint };
+  const annotations = r.annotations;
+  if (annotations.length > 0) {
+    const seen = new Set<string>();
+    out.annotations = [];
+    for (const a of annotations) {
+      const key = a.timestamp + ' ' + a.value;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.annotations.push({ timestamp: a.timestamp, value: a.value });
+      }
+    }
+  }
+  const tags = r.tags;
+  if (Object.keys(tags).length > 0) out.tags = { ...tags };
+  return out;
+}

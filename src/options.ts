@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import type { Clock } from './clock.js';
+import type { ErrorHandler } from './diagnostics.js';
+import type { Endpoint } from './endpoint.js';
+import type { Sink } from './sink.js';
+
+/** Thrown when options are invalid. Its message names each bad option, what was expected and how to fix it. */
+export class OptionsError extends TypeError {
+  /** One line per problem, `path: what was expected`. */
+  readonly problems: readonly string[];
+  constructor(where: string, problems: readonly string[]) {
+    super(`${where}: invalid options\n  ${problems.join('\n  ')}`);
+    this.name = 'OptionsError';
+    this.problems = problems;
+  }
+}
+
+/** Parses `input` with `schema`, or throws an `OptionsError` naming every bad option by its path. */
+export function parseOptions<T>(where: string, schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(options)';
+    if (issue.code === 'unrecognized_keys') {
+      return `${path}: unknown option(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; check the spelling against the README`;
+    }
+    return `${path}: ${issue.message}`;
+  });
+  throw new OptionsError(where, problems);
+}
+
+const isObjectWith = (key: string) => (v: unknown) =>
+  v !== null && typeof v === 'object' && typeof (v as Record<string, unknown>)[key] === 'function';
+
+const endpointSchema = z.strictObject({
+  serviceName: z.string({ error: 'expected a string' }).optional(),
+  ipv4: z.ipv4({ error: 'expected an IPv4 address like "10.0.0.7"' }).optional(),
+  ipv6: z.ipv6({ error: 'expected an IPv6 address like "2001:db8::c001"' }).optional(),
+  port: z
+    .number({ error: 'expected an integer from 1 to 65535' })
+    .int({ error: 'expected an integer from 1 to 65535' })
+    .min(1, { error: 'expected an integer from 1 to 65535 (leave it out when unknown; 0 is not allowed)' })
+    .max(65535, { error: 'expected an integer from 1 to 65535' })
+    .optional(),
+});
+
+/** Options of `createTracer`. */
+export interface TracerOptions {
+  /** The service that records the spans. Written lowercase, as Zipkin stores it. */
+  readonly serviceName: string;
+  /**
+   * Where finished spans go.
+   * @default zipkinHttpSink() when OTEL_EXPORTER_ZIPKIN_ENDPOINT is set, else memorySink()
+   */
+  readonly sink?: Sink;
+  /**
+   * Probability, 0 to 1, that a new root trace is sampled. Children follow their parent's decision.
+   * @default 1
+   */
+  readonly sampleRate?: number;
+  /**
+   * 128-bit (32 hex characters) trace IDs for new traces; false for 64-bit.
+   * @default true
+   */
+  readonly traceId128Bit?: boolean;
+  /** This process's address, recorded on every span beside the service name. */
+  readonly localEndpoint?: Omit<Endpoint, 'serviceName'>;
+  /** Tags put on every span. */
+  readonly defaultTags?: Readonly<Record<string, string>>;
+  /**
+   * Called with every failure of the library's own (sink errors, dropped spans, bad values).
+   * The default also warns once per kind with `process.emitWarning`.
+   */
+  readonly onError?: ErrorHandler;
+  /**
+   * Warn once per kind of failure through `process.emitWarning`.
+   * @default true
+   */
+  readonly warnings?: boolean;
+  /**
+   * Finished spans held for the sink at most; past it new spans are dropped and counted.
+   * @default 100000
+   */
+  readonly maxQueueSpans?: number;
+  /**
+   * Finished spans handed to the sink in one batch at most.
+   * @default 1024
+   */
+  readonly batchSize?: number;
+  /** The time source, in epoch microseconds. For tests. @default monotonicClock */
+  readonly clock?: Clock;
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedTracerOptions {
+  serviceName: string;
+  sink: Sink | undefined;
+  sampleRate: number;
+  traceId128Bit: boolean;
+  localEndpoint: { ipv4?: string | undefined; ipv6?: string | undefined; port?: number | undefined } | undefined;
+  defaultTags: Readonly<Record<string, string>> | undefined;
+  onError: ErrorHandler | undefined;
+  warnings: boolean;
+  maxQueueSpans: number;
+  batchSize: number;
+  clock: Clock | undefined;
+}
+
+const positiveInt = (what: string) =>
+  z.number({ error: `expected a positive integer (${what})` }).int({ error: `expected a positive integer (${what})` }).positive({ error: `expected a positive integer (${what})` });
+
+export const tracerOptionsSchema = z.strictObject({
+  serviceName: z
+    .string({ error: 'expected a non-empty string, like "checkout"' })
+    .trim()
+    .min(1, { error: 'expected a non-empty string, like "checkout"' })
+    .transform((s) => s.toLowerCase()),
+  sink: z
+    .custom<Sink>(isObjectWith('write'), { error: 'expected a sink: an object with a write(spans) method, like memorySink()' })
+    .optional(),
+  sampleRate: z
+    .number({ error: 'expected a number from 0 to 1' })
+    .min(0, { error: 'expected a number from 0 to 1' })
+    .max(1, { error: 'expected a number from 0 to 1' })
+    .default(1),
+  traceId128Bit: z.boolean({ error: 'expected true or false' }).default(true),
+  localEndpoint: endpointSchema.omit({ serviceName: true }).optional(),
+  defaultTags: z.record(z.string(), z.string({ error: 'expected a string value (tags are strings)' })).optional(),
+  onError: z.custom<ErrorHandler>((v) => typeof v === 'function', { error: 'expected a function (event) => void' }).optional(),
+  warnings: z.boolean({ error: 'expected true or false' }).default(true),
+  maxQueueSpans: positiveInt('spans').default(100_000),
+  batchSize: positiveInt('spans').default(1024),
+  clock: z.custom<Clock>(isObjectWith('now'), { error: 'expected a clock: an object with a now() method returning epoch microseconds' }).optional(),
+});
+
+/**
+ * Validates tracer options.
+ * @throws {OptionsError} naming each bad option, e.g. `serviceName: expected a non-empty string`.
+ */
+export function resolveTracerOptions(input: unknown): ResolvedTracerOptions {
+  const o = parseOptions('createTracer', tracerOptionsSchema, input);
+  return {
+    serviceName: o.serviceName,
+    sink: o.sink,
+    sampleRate: o.sampleRate,
+    traceId128Bit: o.traceId128Bit,
+    localEndpoint: o.localEndpoint,
+    defaultTags: o.defaultTags,
+    onError: o.onError,
+    warnings: o.warnings,
+    maxQueueSpans: o.maxQueueSpans,
+    batchSize: o.batchSize,
+    clock: o.clock,
+  };
+}
+
+export { endpointSchema };

@@ -1,0 +1,60 @@
+import zipkin from 'zipkin';
+import type { Sink } from '../sink.js';
+import type { SpanRecord } from '../span.js';
+
+/** The part of a zipkin-js `Logger` used here: `HttpLogger`, the Kafka logger and others have it. */
+export interface ZipkinLogger {
+  logSpan(span: zipkin.model.Span): void;
+}
+
+/** Turns a finished span into a zipkin-js `model.Span`. */
+export function toZipkinModelSpan(r: SpanRecord): zipkin.model.Span {
+  const id = new zipkin.TraceId({
+    traceId: r.traceId,
+    spanId: r.id,
+    parentId: r.parentId === undefined ? zipkin.option.None : new zipkin.option.Some(r.parentId),
+    sampled: new zipkin.option.Some(true),
+    debug: r.debug,
+    shared: r.shared,
+  });
+  const span = new zipkin.model.Span(id);
+  if (r.name !== '') span.setName(r.name);
+  if (r.kind !== undefined) span.setKind(r.kind);
+  span.setTimestamp(r.timestamp);
+  span.setDuration(r.duration);
+  span.setLocalEndpoint(new zipkin.model.Endpoint(endpointArgs(r.localEndpoint)));
+  if (r.remoteEndpoint !== undefined) span.setRemoteEndpoint(new zipkin.model.Endpoint(endpointArgs(r.remoteEndpoint)));
+  for (const a of r.annotations) span.addAnnotation(a.timestamp, a.value);
+  const tags = r.tags;
+  for (const key of Object.keys(tags)) span.putTag(key, tags[key]!);
+  if (r.debug) span.setDebug(true);
+  if (r.shared) span.setShared(true);
+  return span;
+}
+
+function endpointArgs(e: SpanRecord['localEndpoint']): { serviceName?: string; ipv4?: string; port?: number } {
+  const out: { serviceName?: string; ipv4?: string; port?: number } = {};
+  if (e.serviceName !== undefined) out.serviceName = e.serviceName;
+  if (e.ipv4 !== undefined) out.ipv4 = e.ipv4;
+  if (e.port !== undefined) out.port = e.port;
+  return out;
+}
+
+/**
+ * Hands spans to any zipkin-js `Logger` (its `HttpLogger`, its Kafka logger) as `model.Span`s, for
+ * services that already ship spans that way.
+ * @example
+ * import { HttpLogger } from 'zipkin-transport-http';
+ * const sink = zipkinLoggerSink(new HttpLogger({ endpoint, jsonEncoder: JSON_V2 }));
+ * @throws {TypeError} when `logger` has no `logSpan` method.
+ */
+export function zipkinLoggerSink(logger: ZipkinLogger): Sink {
+  if (logger === null || typeof logger !== 'object' || typeof logger.logSpan !== 'function') {
+    throw new TypeError('zipkinLoggerSink: logger: expected a zipkin-js Logger with a logSpan(span) method');
+  }
+  return {
+    write(batch: SpanRecord[]) {
+      for (const record of batch) logger.logSpan(toZipkinModelSpan(record));
+    },
+  };
+}

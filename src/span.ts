@@ -1,0 +1,441 @@
+import { b3Headers as formatB3 } from './b3.js';
+import type { Clock } from './clock.js';
+import type { Diagnostics } from './diagnostics.js';
+import { cleanEndpoint, type Endpoint } from './endpoint.js';
+import { newSpanId, newTraceId } from './ids.js';
+import { MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from './limits.js';
+import type { SpanContext } from './span-context.js';
+
+/** Zipkin's span kinds. Absent means a local span. */
+export type SpanKind = 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
+
+/** An event inside a span. */
+export interface Annotation {
+  /** Epoch microseconds, an integer. */
+  readonly timestamp: number;
+  readonly value: string;
+}
+
+/** Options of a traced function, fixed when it is wrapped. */
+export interface TracedOptions {
+  /**
+   * The span name.
+   * @default fn.name, else `'traced'`
+   */
+  readonly name?: string;
+  /** `CLIENT`, `SERVER`, `PRODUCER` or `CONSUMER`; absent means a local span. */
+  readonly kind?: SpanKind;
+  /**
+   * The parent of every call's span: a `Span`, a `SpanContext` (e.g. from `extractB3`), a zipkin-js
+   * `TraceId`, or `null` for a new root. Absent also means a new root: nothing is looked up from
+   * shared state.
+   * @default null
+   */
+  readonly parent?: Parent | null | undefined;
+  /** The other side of the call, for `CLIENT`, `SERVER`, `PRODUCER` and `CONSUMER` spans. */
+  readonly remoteEndpoint?: Endpoint;
+  /** Tags put on every span of this function. Values are stored as strings. */
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a span can have as its parent.
+ * A zipkin-js `TraceId` is accepted as is (duck-typed: `traceId`, `spanId`, `sampled`, `isDebug()`).
+ */
+export type Parent = Span | SpanContext | ParentInfo | ZipkinTraceIdLike;
+
+/** The part of a zipkin-js `TraceId` read here. */
+export interface ZipkinTraceIdLike {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: { getOrElse(v: undefined): string | undefined };
+  readonly sampled: { getOrElse(v: undefined): boolean | undefined };
+  isDebug(): boolean;
+}
+
+/** A parent as the tracer reads it on each call: live spans, contexts and sampling-only contexts. */
+export interface ParentInfo {
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
+  readonly parentId?: string | undefined;
+  readonly sampled: boolean | undefined;
+  readonly debug: boolean;
+}
+
+/** The handle a traced function receives, and what `startSpan` returns. */
+export interface Span {
+  /** This span's identity. A fresh object on each read. */
+  readonly context: SpanContext;
+  /** True when the span will be emitted; false for an unsampled span, whose methods do nothing. */
+  readonly isRecording: boolean;
+  /**
+   * Records an event. Values are strings; the timestamp defaults to now.
+   * @example span.annotate('Response headers received')
+   */
+  annotate(value: string, timestampMicros?: number): this;
+  /**
+   * Sets a tag. Non-string values are stored as strings; values longer than `MAX_VALUE_LENGTH`
+   * are cut. A value that cannot be stored is dropped and reported once.
+   * @example span.tag('http.status_code', res.statusCode)
+   */
+  tag(key: string, value: unknown): this;
+  /** Records the other side of the call. Invalid fields (a bad IP, a zero port) are dropped and reported once. */
+  setRemoteEndpoint(endpoint: Endpoint): this;
+  /**
+   * This span's own B3 headers, lowercase keys, ready for `fetch` or `http.request`.
+   * @default format 'multi'
+   * @example await fetch(url, { headers: span.b3Headers() })
+   */
+  b3Headers(format?: 'multi' | 'single'): Record<string, string>;
+  /** `tracer.traced` with this span as the parent. */
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>>;
+  /** Ends the span and emits it. A second `end` or `fail` does nothing. */
+  end(endTimestampMicros?: number): void;
+  /** Ends the span with an `error` tag (the error's message, or `String(reason)`). A second call does nothing. */
+  fail(error: unknown, endTimestampMicros?: number): void;
+}
+
+/** A finished span as sinks receive it. Turn it into Zipkin JSON with `toZipkinSpan` or `encodeSpans`. */
+export interface SpanRecord {
+  readonly traceId: string;
+  readonly id: string;
+  readonly parentId: string | undefined;
+  readonly name: string;
+  readonly kind: SpanKind | undefined;
+  /** Epoch microseconds, an integer. */
+  readonly timestamp: number;
+  /** Microseconds, an integer >= 1. */
+  readonly duration: number;
+  readonly localEndpoint: Endpoint;
+  readonly remoteEndpoint: Endpoint | undefined;
+  /** The tracer's default tags, the function's tags and the span's own, merged. Computed on each read. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly annotations: readonly Annotation[];
+  readonly debug: boolean;
+  readonly shared: boolean;
+}
+
+/** What spans share with their tracer. */
+export interface TracerCore {
+  readonly endpoint: Endpoint;
+  readonly defaultTags: Readonly<Record<string, string>> | undefined;
+  readonly clock: Clock;
+  readonly diagnostics: Diagnostics;
+  readonly traceId128Bit: boolean;
+  emit(span: RecordingSpan): void;
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options: TracedOptions,
+  ): (...args: A) => Promise<Awaited<R>>;
+}
+
+/** What spans of one traced function (or one startSpan call) share: set up once, not per call. */
+export interface Site {
+  readonly name: string;
+  readonly kind: SpanKind | undefined;
+  readonly tags: Readonly<Record<string, string>> | undefined;
+  readonly remoteEndpoint: Endpoint | undefined;
+}
+
+const DEBUG = 1;
+const SHARED = 2;
+const ENDED = 4;
+
+/** Turns a rejection reason into the `error` tag's value without ever throwing. */
+export function errorTagValue(reason: unknown): string {
+  try {
+    if (reason instanceof Error) return reason.message || reason.name || 'Error';
+    const s = String(reason);
+    return s === '' ? 'error' : s;
+  } catch {
+    return 'error';
+  }
+}
+
+/** Coerces a tag value to a string, or returns undefined when it cannot be stored. */
+export function tagValueString(value: unknown, complain: (kind: string, message: string) => void): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      if (value.length > MAX_VALUE_LENGTH) {
+        complain('VALUE_TRUNCATED', `a tag value longer than ${MAX_VALUE_LENGTH} characters was cut to that length`);
+        return truncate(value, MAX_VALUE_LENGTH);
+      }
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'object':
+      if (value !== null) {
+        try {
+          const json = JSON.stringify(value);
+          if (typeof json === 'string') {
+            complain('TAG_VALUE_COERCED', 'an object tag value was stored as its JSON text; pass a string to choose the text');
+            return tagValueString(json, complain);
+          }
+        } catch {
+          // Circular or throwing toJSON: dropped below.
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  complain('BAD_TAG_VALUE', `a tag value of type ${value === null ? 'null' : typeof value} cannot be stored as a string; the tag was dropped`);
+  return undefined;
+}
+
+/** Cleans a user tag map once (at wrap time), dropping what cannot be stored. */
+export function cleanTags(
+  input: Readonly<Record<string, unknown>> | undefined,
+  complain: (kind: string, message: string) => void,
+): Record<string, string> | undefined {
+  if (input === undefined) return undefined;
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const key of Object.keys(input)) {
+    const value = tagValueString(input[key], complain);
+    if (key === '') {
+      complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
+    } else if (value !== undefined) {
+      out[truncate(key, MAX_TAG_KEY_LENGTH)] = value;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+/** A sampled span: the compact record that travels to the sink, and the handle user code holds. */
+export class RecordingSpan implements Span, SpanRecord, ParentInfo {
+  readonly core: TracerCore;
+  readonly site: Site;
+  readonly traceId: string;
+  readonly id: string;
+  readonly parentId: string | undefined;
+  /** Start, epoch microseconds (fractional). */
+  start: number;
+  /** End, epoch microseconds (fractional); 0 while open. */
+  finish = 0;
+  flags: number;
+  remote: Endpoint | undefined = undefined;
+  ownTags: Record<string, string> | undefined = undefined;
+  events: Annotation[] | undefined = undefined;
+
+  constructor(
+    core: TracerCore,
+    site: Site,
+    traceId: string,
+    id: string,
+    parentId: string | undefined,
+    flags: number,
+    start: number,
+  ) {
+    this.core = core;
+    this.site = site;
+    this.traceId = traceId;
+    this.id = id;
+    this.parentId = parentId;
+    this.flags = flags;
+    this.start = start;
+  }
+
+  get isRecording(): boolean {
+    return true;
+  }
+  get sampled(): boolean {
+    return true;
+  }
+  get spanId(): string {
+    return this.id;
+  }
+  get debug(): boolean {
+    return (this.flags & DEBUG) !== 0;
+  }
+  get shared(): boolean {
+    return (this.flags & SHARED) !== 0;
+  }
+  get ended(): boolean {
+    return (this.flags & ENDED) !== 0;
+  }
+  get name(): string {
+    return this.site.name;
+  }
+  get kind(): SpanKind | undefined {
+    return this.site.kind;
+  }
+  get timestamp(): number {
+    return Math.round(this.start);
+  }
+  get duration(): number {
+    // Integer microseconds, at least 1, even if an injected clock went backwards.
+    const d = Math.round(this.finish - this.start);
+    return d >= 1 ? d : 1;
+  }
+  get localEndpoint(): Endpoint {
+    return this.core.endpoint;
+  }
+  get remoteEndpoint(): Endpoint | undefined {
+    return this.remote ?? this.site.remoteEndpoint;
+  }
+  get tags(): Readonly<Record<string, string>> {
+    return { ...this.core.defaultTags, ...this.site.tags, ...this.ownTags };
+  }
+  get annotations(): readonly Annotation[] {
+    return this.events ?? [];
+  }
+  get context(): SpanContext {
+    return {
+      traceId: this.traceId,
+      spanId: this.id,
+      parentId: this.parentId,
+      sampled: true,
+      debug: this.debug,
+      shared: this.shared,
+    };
+  }
+
+  #complain = (kind: string, message: string): void => {
+    this.core.diagnostics.report(kind, message);
+  };
+
+  #open(what: string): boolean {
+    if ((this.flags & ENDED) === 0) return true;
+    this.core.diagnostics.report('SPAN_ALREADY_ENDED', `${what} on a span that has already ended was ignored (span "${this.site.name}")`);
+    return false;
+  }
+
+  annotate(value: string, timestampMicros?: number): this {
+    if (!this.#open('annotate')) return this;
+    let ts: number;
+    if (timestampMicros === undefined) {
+      ts = Math.round(this.core.clock.now());
+      if (ts < this.start) ts = Math.ceil(this.start);
+    } else if (typeof timestampMicros === 'number' && Number.isFinite(timestampMicros) && timestampMicros > 0) {
+      ts = Math.round(timestampMicros);
+    } else {
+      this.#complain('BAD_ANNOTATION', 'an annotation timestamp must be positive epoch microseconds; the current time was used');
+      ts = Math.round(this.core.clock.now());
+    }
+    let text: string;
+    if (typeof value === 'string' && value !== '') {
+      text = value.length > MAX_VALUE_LENGTH ? truncate(value, MAX_VALUE_LENGTH) : value;
+    } else {
+      const coerced = value === undefined || value === null ? undefined : tagValueString(value, this.#complain);
+      if (coerced === undefined || coerced === '') {
+        this.#complain('BAD_ANNOTATION', 'an annotation value must be a non-empty string; it was dropped');
+        return this;
+      }
+      text = coerced;
+    }
+    (this.events ??= []).push({ timestamp: ts, value: text });
+    return this;
+  }
+
+  tag(key: string, value: unknown): this {
+    if (!this.#open('tag')) return this;
+    if (typeof key !== 'string' || key === '') {
+      this.#complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
+      return this;
+    }
+    const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, this.#complain);
+    if (text !== undefined) (this.ownTags ??= {})[key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key] = text;
+    return this;
+  }
+
+  setRemoteEndpoint(endpoint: Endpoint): this {
+    if (!this.#open('setRemoteEndpoint')) return this;
+    this.remote = cleanEndpoint(endpoint, this.#complain);
+    return this;
+  }
+
+  b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
+    return formatB3(this.context, format);
+  }
+
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>> {
+    return this.core.traced(fn, { ...options, parent: this });
+  }
+
+  end(endTimestampMicros?: number): void {
+    if ((this.flags & ENDED) !== 0) return;
+    this.flags |= ENDED;
+    this.finish =
+      endTimestampMicros === undefined || !Number.isFinite(endTimestampMicros) ? this.core.clock.now() : endTimestampMicros;
+    this.core.emit(this);
+  }
+
+  fail(error: unknown, endTimestampMicros?: number): void {
+    if ((this.flags & ENDED) !== 0) return;
+    (this.ownTags ??= {}).error = truncate(errorTagValue(error), MAX_VALUE_LENGTH);
+    this.end(endTimestampMicros);
+  }
+}
+
+/** Flags for a new recording span. */
+export function spanFlags(debug: boolean, shared: boolean): number {
+  return (debug ? DEBUG : 0) | (shared ? SHARED : 0);
+}
+
+/**
+ * An unsampled span: records nothing and emits nothing, but still propagates (`x-b3-sampled: 0`).
+ * Its IDs are made only if someone asks for them, so an unsampled call costs close to nothing.
+ */
+export class NoopSpan implements Span, ParentInfo {
+  readonly core: TracerCore;
+  readonly parent: ParentInfo | null;
+  #traceId: string | undefined = undefined;
+  #id: string | undefined = undefined;
+
+  constructor(core: TracerCore, parent: ParentInfo | null) {
+    this.core = core;
+    this.parent = parent;
+  }
+
+  get isRecording(): boolean {
+    return false;
+  }
+  get sampled(): boolean {
+    return false;
+  }
+  get debug(): boolean {
+    return false;
+  }
+  get traceId(): string {
+    return (this.#traceId ??= this.parent?.traceId ?? newTraceId(this.core.traceId128Bit));
+  }
+  get spanId(): string {
+    return (this.#id ??= newSpanId());
+  }
+  get parentId(): string | undefined {
+    return this.parent?.traceId === undefined ? undefined : this.parent.spanId;
+  }
+  get context(): SpanContext {
+    return { traceId: this.traceId, spanId: this.spanId, parentId: this.parentId, sampled: false, debug: false, shared: false };
+  }
+  annotate(): this {
+    return this;
+  }
+  tag(): this {
+    return this;
+  }
+  setRemoteEndpoint(): this {
+    return this;
+  }
+  b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
+    return formatB3(this.context, format);
+  }
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>> {
+    return this.core.traced(fn, { ...options, parent: this });
+  }
+  end(): void {}
+  fail(): void {}
+}

@@ -1,0 +1,340 @@
+import { isValidSpanId, isValidTraceId } from './b3.js';
+import { Batcher } from './batcher.js';
+import { monotonicClock, type Clock } from './clock.js';
+import { defaultSink } from './default-sink.js';
+import { Diagnostics } from './diagnostics.js';
+import { cleanEndpoint, type Endpoint } from './endpoint.js';
+import { newSpanId, newTraceId } from './ids.js';
+import { MAX_NAME_LENGTH, truncate } from './limits.js';
+import { resolveTracerOptions, type TracerOptions } from './options.js';
+import { noDrops, type FlushOptions, type FlushResult, type Sink, type SinkStats } from './sink.js';
+import {
+  cleanTags,
+  NoopSpan,
+  RecordingSpan,
+  spanFlags,
+  type Parent,
+  type ParentInfo,
+  type Site,
+  type Span,
+  type SpanKind,
+  type TracedOptions,
+  type TracerCore,
+  type ZipkinTraceIdLike,
+} from './span.js';
+
+/** Options of `tracer.startSpan`. */
+export interface StartSpanOptions extends TracedOptions {
+  /**
+   * Join the parent's span instead of making a child: a server answering a traced client records
+   * the same trace, span and parent IDs, with `shared: true` (Zipkin's shared-span model).
+   * Needs a parent with IDs, e.g. `extractB3(req.headers)`; without one a new trace starts.
+   * @default false
+   */
+  readonly join?: boolean;
+  /** When the work began, epoch microseconds, if it began before this call. @default now */
+  readonly startTimestamp?: number;
+}
+
+/** Counts of a tracer and its sink. Every count is in spans. */
+export interface TracerStats extends SinkStats {
+  /** Sampled spans started. */
+  readonly started: number;
+  /** Sampled spans ended and handed on. */
+  readonly ended: number;
+  /** Calls and spans not sampled: they emit nothing. */
+  readonly unsampled: number;
+  /** Failures of the library's own, by kind. */
+  readonly failures: Readonly<Record<string, number>>;
+}
+
+/** Records spans. Create one with `createTracer`. */
+export interface Tracer {
+  /** The service recorded on every span, lowercase. */
+  readonly serviceName: string;
+  /** The sink spans go to. */
+  readonly sink: Sink;
+  /**
+   * Wraps `fn` so that each call records one span: the parent and IDs are taken when the call is
+   * made, and one complete span is emitted when the returned promise settles. `fn` gets the span
+   * first, then the wrapper's arguments. The value or error passes through unchanged.
+   *
+   * @example
+   * const get = tracer.traced(async (span, url: string) => {
+   *   const res = await fetch(url, { headers: span.b3Headers() });
+   *   span.tag('http.status_code', res.status);
+   *   return res;
+   * }, { name: 'get', kind: 'CLIENT', parent: requestSpan });
+   */
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: TracedOptions,
+  ): (...args: A) => Promise<Awaited<R>>;
+  /**
+   * Starts a span for work that is not one function call; `span.end()` or `span.fail(error)` emits it.
+   * @example
+   * const span = tracer.startSpan('get /object', { kind: 'SERVER', parent: extractB3(req.headers), join: true });
+   * res.on('finish', () => span.end());
+   */
+  startSpan(name: string, options?: StartSpanOptions): Span;
+  /** Resolves once every span ended before the call has reached the sink's destination, or the deadline passed. */
+  flush(options?: FlushOptions): Promise<FlushResult>;
+  /** Flushes, then closes the sink and stops its timers. Spans ended later are dropped and counted. */
+  close(options?: FlushOptions): Promise<FlushResult>;
+  /** Counts: started, ended, queued, sent, dropped by reason, and the last failure. */
+  stats(): TracerStats;
+}
+
+const KINDS: ReadonlySet<string> = new Set(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER']);
+
+function isZipkinTraceId(p: object): p is ZipkinTraceIdLike {
+  return typeof (p as { isDebug?: unknown }).isDebug === 'function' && typeof (p as { sampled?: { getOrElse?: unknown } }).sampled?.getOrElse === 'function';
+}
+
+class TracerImpl implements Tracer, TracerCore {
+  readonly serviceName: string;
+  readonly sink: Sink;
+  readonly endpoint: Endpoint;
+  readonly defaultTags: Readonly<Record<string, string>> | undefined;
+  readonly clock: Clock;
+  readonly diagnostics: Diagnostics;
+  readonly traceId128Bit: boolean;
+  readonly #sampleRate: number;
+  readonly #batcher: Batcher;
+  #started = 0;
+  #ended = 0;
+  #unsampled = 0;
+  #closed = false;
+  #droppedAfterClose = 0;
+
+  constructor(options: TracerOptions) {
+    const o = resolveTracerOptions(options);
+    this.serviceName = o.serviceName;
+    this.diagnostics = new Diagnostics(o.onError, o.warnings);
+    this.sink = o.sink ?? defaultSink(o.serviceName);
+    this.endpoint = { serviceName: o.serviceName, ...cleanEndpoint(o.localEndpoint, this.#complain) };
+    this.defaultTags = o.defaultTags;
+    this.clock = o.clock ?? monotonicClock;
+    this.traceId128Bit = o.traceId128Bit;
+    this.#sampleRate = o.sampleRate;
+    this.#batcher = new Batcher(this.sink, this.diagnostics, o.maxQueueSpans, o.batchSize);
+  }
+
+  readonly #complain = (kind: string, message: string): void => this.diagnostics.report(kind, message);
+
+  #site(name: unknown, fallback: string, options: TracedOptions): Site {
+    let spanName: string;
+    if (typeof name === 'string' && name !== '') {
+      spanName = name.length > MAX_NAME_LENGTH ? truncate(name, MAX_NAME_LENGTH) : name;
+    } else {
+      if (name !== undefined) this.#complain('BAD_NAME', `a span name must be a non-empty string; "${fallback}" was used`);
+      spanName = fallback;
+    }
+    let kind: SpanKind | undefined;
+    if (options.kind !== undefined) {
+      if (KINDS.has(options.kind)) kind = options.kind;
+      else this.#complain('BAD_KIND', 'kind must be CLIENT, SERVER, PRODUCER or CONSUMER; the span was recorded as a local span');
+    }
+    return {
+      name: spanName,
+      kind,
+      tags: cleanTags(options.tags, this.#complain),
+      remoteEndpoint: cleanEndpoint(options.remoteEndpoint, this.#complain),
+    };
+  }
+
+  /** Reads any accepted parent shape once, at wrap time. */
+  #parent(p: Parent | null | undefined): ParentInfo | null {
+    if (p === undefined || p === null) return null;
+    if (p instanceof RecordingSpan || p instanceof NoopSpan) return p;
+    if (typeof p !== 'object') {
+      this.#complain('BAD_PARENT', 'parent must be a Span, a SpanContext, a zipkin-js TraceId or null; a new trace was started');
+      return null;
+    }
+    let info: ParentInfo;
+    if (isZipkinTraceId(p)) {
+      info = {
+        traceId: p.traceId,
+        spanId: p.spanId,
+        parentId: p.parentSpanId?.getOrElse(undefined),
+        sampled: p.sampled.getOrElse(undefined),
+        debug: p.isDebug(),
+      };
+    } else {
+      const c = p as ParentInfo;
+      info = { traceId: c.traceId, spanId: c.spanId, parentId: c.parentId, sampled: c.sampled, debug: c.debug === true };
+    }
+    if (info.traceId === undefined && info.spanId === undefined) {
+      return { traceId: undefined, spanId: undefined, sampled: typeof info.sampled === 'boolean' ? info.sampled : undefined, debug: info.debug };
+    }
+    if (
+      typeof info.traceId !== 'string' || !isValidTraceId(info.traceId) ||
+      typeof info.spanId !== 'string' || !isValidSpanId(info.spanId) ||
+      (info.parentId !== undefined && (typeof info.parentId !== 'string' || !isValidSpanId(info.parentId)))
+    ) {
+      this.#complain('BAD_PARENT', 'the parent context has invalid IDs (lowercase hex, 16 or 32 characters, not all zeros); a new trace was started');
+      return null;
+    }
+    return info;
+  }
+
+  #rootSampled(): boolean {
+    const rate = this.#sampleRate;
+    return rate >= 1 ? true : rate <= 0 ? false : Math.random() < rate;
+  }
+
+  /** A deferred decision on a known trace ID is made from the ID, so every span of the trace agrees. */
+  #traceSampled(traceId: string): boolean {
+    const rate = this.#sampleRate;
+    if (rate >= 1) return true;
+    if (rate <= 0) return false;
+    return parseInt(traceId.slice(-8), 16) < rate * 0x1_0000_0000;
+  }
+
+  #begin(site: Site, parent: ParentInfo | null, start: number | undefined): RecordingSpan | NoopSpan {
+    let traceId: string;
+    let parentId: string | undefined;
+    let debug = false;
+    if (parent === null) {
+      if (!this.#rootSampled()) {
+        this.#unsampled++;
+        return new NoopSpan(this, null);
+      }
+      traceId = newTraceId(this.traceId128Bit);
+    } else {
+      debug = parent.debug;
+      const ptid = parent.traceId;
+      if (ptid === undefined) {
+        // Sampling-only context: a new trace that keeps the decision.
+        if (!(debug || (parent.sampled ?? this.#rootSampled()))) {
+          this.#unsampled++;
+          return new NoopSpan(this, null);
+        }
+        traceId = newTraceId(this.traceId128Bit);
+      } else {
+        if (!(debug || (parent.sampled ?? this.#traceSampled(ptid)))) {
+          this.#unsampled++;
+          return new NoopSpan(this, parent);
+        }
+        traceId = ptid;
+        parentId = parent.spanId;
+      }
+    }
+    this.#started++;
+    return new RecordingSpan(this, site, traceId, newSpanId(), parentId, debug ? 1 : 0, start ?? this.clock.now());
+  }
+
+  traced<A extends unknown[], R>(fn: (span: Span, ...args: A) => R, options: TracedOptions = {}): (...args: A) => Promise<Awaited<R>> {
+    if (typeof fn !== 'function') throw new TypeError('traced: fn: expected a function (span, ...args) => value');
+    const site = this.#site(options.name, fn.name || 'traced', options);
+    const parent = this.#parent(options.parent);
+    const tracer = this;
+    return function tracedCall(this: unknown, ...args: A): Promise<Awaited<R>> {
+      const span = tracer.#begin(site, parent, undefined);
+      let result: R;
+      try {
+        result = fn.call(this, span, ...args);
+      } catch (error) {
+        span.fail(error);
+        return Promise.reject(error);
+      }
+      if (span instanceof NoopSpan) return Promise.resolve(result) as Promise<Awaited<R>>;
+      if (result instanceof Promise || (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function')) {
+        return Promise.resolve(result).then(
+          (value) => {
+            span.end();
+            return value;
+          },
+          (error: unknown) => {
+            span.fail(error);
+            throw error;
+          },
+        ) as Promise<Awaited<R>>;
+      }
+      span.end();
+      return Promise.resolve(result) as Promise<Awaited<R>>;
+    };
+  }
+
+  startSpan(name: string, options: StartSpanOptions = {}): Span {
+    const site = this.#site(name, 'span', options);
+    let start: number | undefined;
+    if (options.startTimestamp !== undefined) {
+      if (typeof options.startTimestamp === 'number' && Number.isFinite(options.startTimestamp) && options.startTimestamp > 0) {
+        start = options.startTimestamp;
+      } else {
+        this.#complain('BAD_TIMESTAMP', 'startTimestamp must be positive epoch microseconds; the current time was used');
+      }
+    }
+    const parent = this.#parent(options.parent);
+    if (options.join === true && parent !== null && parent.traceId !== undefined && parent.spanId !== undefined) {
+      if (!(parent.debug || (parent.sampled ?? this.#traceSampled(parent.traceId)))) {
+        this.#unsampled++;
+        return new NoopSpan(this, parent);
+      }
+      this.#started++;
+      return new RecordingSpan(this, site, parent.traceId, parent.spanId, parent.parentId, spanFlags(parent.debug, true), start ?? this.clock.now());
+    }
+    return this.#begin(site, parent, start);
+  }
+
+  emit(span: RecordingSpan): void {
+    this.#ended++;
+    if (this.#closed) {
+      this.#droppedAfterClose++;
+      this.diagnostics.report('TRACER_CLOSED', 'a span ended after tracer.close(); it was dropped and counted');
+      return;
+    }
+    this.#batcher.add(span);
+  }
+
+  async flush(options?: FlushOptions): Promise<FlushResult> {
+    const complete = await this.#batcher.flush(options, false);
+    return this.#result(complete);
+  }
+
+  async close(options?: FlushOptions): Promise<FlushResult> {
+    if (this.#closed) return this.#result(true);
+    const complete = await this.#batcher.flush(options, true);
+    this.#closed = true;
+    return this.#result(complete);
+  }
+
+  #result(complete: boolean): FlushResult {
+    const s = this.stats();
+    const pending = s.queued + s.inFlight;
+    return { complete: complete && pending === 0, pending, dropped: s.dropped };
+  }
+
+  stats(): TracerStats {
+    const b = this.#batcher;
+    const own = this.sink.stats?.();
+    const dropped = noDrops();
+    dropped.queueFull = b.droppedQueueFull + (own?.dropped.queueFull ?? 0);
+    dropped.rejected = own?.dropped.rejected ?? 0;
+    dropped.expired = (own?.dropped.expired ?? 0) + this.#droppedAfterClose;
+    dropped.sinkFailed = b.sinkFailed + (own?.dropped.sinkFailed ?? 0);
+    return {
+      started: this.#started,
+      ended: this.#ended,
+      unsampled: this.#unsampled,
+      queued: b.queued + (own?.queued ?? 0),
+      inFlight: own?.inFlight ?? 0,
+      sent: own ? own.sent : b.accepted,
+      retried: own?.retried ?? 0,
+      dropped,
+      lastError: own?.lastError ?? this.diagnostics.lastError?.message,
+      failures: Object.fromEntries(this.diagnostics.counts),
+    };
+  }
+}
+
+/**
+ * Creates a tracer. Options are validated now; a bad option throws.
+ * @example
+ * const tracer = createTracer({ serviceName: 'proxy', sink: zipkinHttpSink() });
+ * @throws {OptionsError} naming each bad option, e.g. `serviceName: expected a non-empty string, like "checkout"`.
+ */
+export function createTracer(options: TracerOptions): Tracer {
+  return new TracerImpl(options);
+}
