@@ -228,6 +228,8 @@ class TracerImpl implements Tracer, TracerCore {
     if (typeof fn !== 'function') throw new TypeError('traced: fn: expected a function (span, ...args) => value');
     const site = this.#site(options.name, fn.name || 'traced', options);
     const parent = this.#parent(options.parent);
+    // The wrapper forwards its caller's own `this` to fn, so the tracer needs a name of its own.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracer = this;
     return function tracedCall(this: unknown, ...args: A): Promise<Awaited<R>> {
       const span = tracer.#begin(site, parent, undefined);
