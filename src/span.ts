@@ -297,9 +297,10 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     };
   }
 
-  #complain = (kind: string, message: string): void => {
+  // A method, not an arrow field: a closure per span would cost memory on every call.
+  #complain(kind: string, message: string): void {
     this.core.diagnostics.report(kind, message);
-  };
+  }
 
   #open(what: string): boolean {
     if ((this.flags & ENDED) === 0) return true;
@@ -323,7 +324,7 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     if (typeof value === 'string' && value !== '') {
       text = value.length > MAX_VALUE_LENGTH ? truncate(value, MAX_VALUE_LENGTH) : value;
     } else {
-      const coerced = value === undefined || value === null ? undefined : tagValueString(value, this.#complain);
+      const coerced = value === undefined || value === null ? undefined : tagValueString(value, (k, m) => this.#complain(k, m));
       if (coerced === undefined || coerced === '') {
         this.#complain('BAD_ANNOTATION', 'an annotation value must be a non-empty string; it was dropped');
         return this;
@@ -340,14 +341,14 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
       this.#complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
       return this;
     }
-    const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, this.#complain);
+    const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => this.#complain(k, m));
     if (text !== undefined) (this.ownTags ??= {})[key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key] = text;
     return this;
   }
 
   setRemoteEndpoint(endpoint: Endpoint): this {
     if (!this.#open('setRemoteEndpoint')) return this;
-    this.remote = cleanEndpoint(endpoint, this.#complain);
+    this.remote = cleanEndpoint(endpoint, (k, m) => this.#complain(k, m));
     return this;
   }
 
