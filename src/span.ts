@@ -4,7 +4,7 @@ import type { Diagnostics } from './diagnostics.js';
 import { cleanEndpoint, type Endpoint } from './endpoint.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from './limits.js';
-import type { SpanContext } from './span-context.js';
+import type { SamplingOnlyContext, SpanContext } from './span-context.js';
 
 /** Zipkin's span kinds. Absent means a local span. */
 export type SpanKind = 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
@@ -41,8 +41,9 @@ export interface TracedOptions {
 /**
  * What a span can have as its parent.
  * A zipkin-js `TraceId` is accepted as is (duck-typed: `traceId`, `spanId`, `sampled`, `isDebug()`).
+ * A `SamplingOnlyContext` (what `extractB3` returns for `b3: 0`) starts a new trace that keeps the decision.
  */
-export type Parent = Span | SpanContext | ParentInfo | ZipkinTraceIdLike;
+export type Parent = Span | SpanContext | SamplingOnlyContext | ParentInfo | ZipkinTraceIdLike;
 
 /** The part of a zipkin-js `TraceId` read here. */
 export interface ZipkinTraceIdLike {
