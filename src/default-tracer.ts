@@ -2,6 +2,7 @@ import type { FlushOptions, FlushResult } from './sink.js';
 import type { Span, TracedOptions } from './span.js';
 import { createTracer, type Tracer } from './tracer.js';
 import type { TracerOptions } from './options.js';
+import type { MapFunction, MapItemFn, MapOptions } from './map.js';
 
 let current: Tracer | undefined;
 let generation = 0;
@@ -64,6 +65,18 @@ export function traced<A extends unknown[], R>(
     return inner.apply(this, args);
   };
 }
+
+/**
+ * `map` on the default tracer: runs `fn(span, item, index)` over `items`, at most `concurrency` at
+ * once, each call a span under one job span. See `MapOptions`.
+ * @example
+ * import { map } from 'deferred-span';
+ * const sizes = await map(urls, async (span, url) => (await fetch(url, { headers: span.b3Headers() })).status, { concurrency: 16 });
+ * @throws {OptionsError} at once for a bad option, naming it.
+ */
+// The overloads only narrow what the one implementation resolves to, hence the cast.
+export const map = ((items: Iterable<unknown> | AsyncIterable<unknown>, fn: MapItemFn<unknown, unknown>, options?: MapOptions) =>
+  defaultTracer().map(items, fn, options)) as MapFunction;
 
 /** Flushes the default tracer, if there is one. */
 export async function flush(options?: FlushOptions): Promise<FlushResult | undefined> {

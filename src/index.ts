@@ -1,6 +1,9 @@
 export { createTracer } from './tracer.js';
 export type { Tracer, TracerStats, StartSpanOptions } from './tracer.js';
 export { configure, defaultTracer, traced, flush } from './default-tracer.js';
+export { map } from './default-tracer.js';
+export { DEFAULT_MAP_CONCURRENCY } from './map.js';
+export type { MapFunction, MapItemFn, MapOptions, MapProgress, MapSummary } from './map.js';
 export type { Span, SpanKind, SpanRecord, TracedOptions, Parent, Annotation, ZipkinTraceIdLike } from './span.js';
 export type { SpanContext, SamplingOnlyContext, ExtractedContext } from './span-context.js';
 export type { Endpoint } from './endpoint.js';
@@ -22,4 +25,8 @@ export { consoleSink } from './sinks/console.js';
 export type { ConsoleSinkOptions } from './sinks/console.js';
 export { zipkinLoggerSink, toZipkinModelSpan } from './sinks/zipkin-logger.js';
 export type { ZipkinLogger } from './sinks/zipkin-logger.js';
+export { zipkinHttpSink, DEFAULT_ZIPKIN_URL } from './sinks/zipkin-http.js';
+export type { ZipkinHttpSink, ZipkinHttpSinkOptions } from './sinks/zipkin-http.js';
+export { flushOnExit } from './exit-handler.js';
+export type { FlushOnExitOptions, ExitSignal, ExitFlushable } from './exit-handler.js';
 export { MAX_NAME_LENGTH, MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH } from './limits.js';

@@ -4,8 +4,10 @@ import { monotonicClock, type Clock } from './clock.js';
 import { defaultSink } from './default-sink.js';
 import { Diagnostics } from './diagnostics.js';
 import { cleanEndpoint, type Endpoint } from './endpoint.js';
+import { flushOnExit } from './exit-handler.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { MAX_NAME_LENGTH, truncate } from './limits.js';
+import { bindMap, type MapFunction } from './map.js';
 import { resolveTracerOptions, type TracerOptions } from './options.js';
 import { noDrops, type FlushOptions, type FlushResult, type Sink, type SinkStats } from './sink.js';
 import {
@@ -83,6 +85,16 @@ export interface Tracer {
   close(options?: FlushOptions): Promise<FlushResult>;
   /** Counts: started, ended, queued, sent, dropped by reason, and the last failure. */
   stats(): TracerStats;
+  /**
+   * Runs `fn(span, item, index)` over an iterable or async iterable with at most `concurrency`
+   * calls in flight, each call a sibling span under one job span; results in input order.
+   * Items are read lazily. See `MapOptions` for error modes, abort, progress, `results: false`
+   * and `chunkSize`.
+   * @example
+   * const thumbs = await tracer.map(images, async (span, image) => resize(image), { name: 'thumbnails', concurrency: 4 });
+   * @throws {OptionsError} at once for a bad option, naming it, e.g. `concurrency: expected a positive integer`.
+   */
+  readonly map: MapFunction;
 }
 
 const KINDS: ReadonlySet<string> = new Set(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER']);
@@ -106,6 +118,8 @@ class TracerImpl implements Tracer, TracerCore {
   #unsampled = 0;
   #closed = false;
   #droppedAfterClose = 0;
+  #uninstallExit: (() => void) | undefined;
+  readonly map: MapFunction = bindMap(this);
 
   constructor(options: TracerOptions) {
     const o = resolveTracerOptions(options);
@@ -118,6 +132,7 @@ class TracerImpl implements Tracer, TracerCore {
     this.traceId128Bit = o.traceId128Bit;
     this.#sampleRate = o.sampleRate;
     this.#batcher = new Batcher(this.sink, this.diagnostics, o.maxQueueSpans, o.batchSize);
+    this.#uninstallExit = o.flushOnExit === undefined ? undefined : flushOnExit(this, o.flushOnExit);
   }
 
   readonly #complain = (kind: string, message: string): void => this.diagnostics.report(kind, message);
@@ -297,6 +312,7 @@ class TracerImpl implements Tracer, TracerCore {
 
   async close(options?: FlushOptions): Promise<FlushResult> {
     if (this.#closed) return this.#result(true);
+    this.#uninstallExit?.();
     const complete = await this.#batcher.flush(options, true);
     this.#closed = true;
     return this.#result(complete);
