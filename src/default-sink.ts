@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sink } from './sink.js';
 import { ndjsonFileSink } from './sinks/ndjson-file.js';
+import { zipkinHttpSink } from './sinks/zipkin-http.js';
 
 const announced = new Set<string>();
 
@@ -17,6 +18,9 @@ export function defaultSinkTarget(serviceName: string): { kind: 'file'; path: st
  * spans are never lost silently.
  */
 export function defaultSink(serviceName: string): Sink {
+  const zipkin = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
+  // zipkinHttpSink reads the URL from the environment itself; a bad one throws an OptionsError naming it.
+  if (zipkin !== undefined && zipkin !== '') return zipkinHttpSink();
   const target = defaultSinkTarget(serviceName);
   if (!announced.has(target.path)) {
     announced.add(target.path);

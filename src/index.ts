@@ -25,4 +25,8 @@ export { consoleSink } from './sinks/console.js';
 export type { ConsoleSinkOptions } from './sinks/console.js';
 export { zipkinLoggerSink, toZipkinModelSpan } from './sinks/zipkin-logger.js';
 export type { ZipkinLogger } from './sinks/zipkin-logger.js';
+export { zipkinHttpSink, DEFAULT_ZIPKIN_URL } from './sinks/zipkin-http.js';
+export type { ZipkinHttpSink, ZipkinHttpSinkOptions } from './sinks/zipkin-http.js';
+export { flushOnExit } from './exit-handler.js';
+export type { FlushOnExitOptions, ExitSignal, ExitFlushable } from './exit-handler.js';
 export { MAX_NAME_LENGTH, MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH } from './limits.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock } from './clock.js';
 import type { ErrorHandler } from './diagnostics.js';
 import type { Endpoint } from './endpoint.js';
+import type { FlushOnExitOptions } from './exit-handler.js';
 import type { Sink } from './sink.js';
 
 /** Thrown when options are invalid. Its message names each bad option, what was expected and how to fix it. */
@@ -89,6 +90,12 @@ export interface TracerOptions {
   readonly batchSize?: number;
   /** The time source, in epoch microseconds. For tests. @default monotonicClock */
   readonly clock?: Clock;
+  /**
+   * For batch jobs: deliver the last spans on `beforeExit`, `SIGTERM` and `SIGINT` (see `flushOnExit`).
+   * `true` uses its defaults; an object sets `timeoutMillis` and `signals`. Removed by `close()`.
+   * @default false
+   */
+  readonly flushOnExit?: boolean | FlushOnExitOptions;
 }
 
 /** Options after validation, with defaults applied. */
@@ -104,6 +111,7 @@ export interface ResolvedTracerOptions {
   maxQueueSpans: number;
   batchSize: number;
   clock: Clock | undefined;
+  flushOnExit: FlushOnExitOptions | undefined;
 }
 
 const positiveInt = (what: string) =>
@@ -131,6 +139,18 @@ export const tracerOptionsSchema = z.strictObject({
   maxQueueSpans: positiveInt('spans').default(100_000),
   batchSize: positiveInt('spans').default(1024),
   clock: z.custom<Clock>(isObjectWith('now'), { error: 'expected a clock: an object with a now() method returning epoch microseconds' }).optional(),
+  flushOnExit: z
+    .union(
+      [
+        z.boolean(),
+        z.strictObject({
+          timeoutMillis: z.number().int().min(0).optional(),
+          signals: z.array(z.enum(['SIGTERM', 'SIGINT', 'SIGHUP'])).optional(),
+        }),
+      ],
+      { error: 'expected true, false or { timeoutMillis?: integer >= 0, signals?: ["SIGTERM", "SIGINT", "SIGHUP"] }' },
+    )
+    .default(false),
 });
 
 /**
@@ -151,7 +171,12 @@ export function resolveTracerOptions(input: unknown): ResolvedTracerOptions {
     maxQueueSpans: o.maxQueueSpans,
     batchSize: o.batchSize,
     clock: o.clock,
+    flushOnExit: o.flushOnExit === false ? undefined : o.flushOnExit === true ? {} : stripUndefined(o.flushOnExit),
   };
+}
+
+function stripUndefined(o: { timeoutMillis?: number | undefined; signals?: Array<'SIGTERM' | 'SIGINT' | 'SIGHUP'> | undefined }): FlushOnExitOptions {
+  return { ...(o.timeoutMillis !== undefined && { timeoutMillis: o.timeoutMillis }), ...(o.signals !== undefined && { signals: o.signals }) };
 }
 
 export { endpointSchema };
