@@ -119,7 +119,9 @@ function recordingSpanJson(span: RecordingSpan): string {
         break;
       }
     }
-    out += ',"tags":{' + (overlaps ? tagsJson({ ...s.baseTags, ...own }) : s.baseTagsJson + ',' + tagsJson(own)) + '}';
+    const ownJson = overlaps ? '' : tagsJson(own);
+    // Either part may be empty: a bare comma would make the whole batch invalid JSON.
+    out += ',"tags":{' + (overlaps ? tagsJson({ ...s.baseTags, ...own }) : s.baseTagsJson === '' ? ownJson : ownJson === '' ? s.baseTagsJson : s.baseTagsJson + ',' + ownJson) + '}';
   }
   return out + '}';
 }

@@ -189,6 +189,12 @@ export function tagValueString(value: unknown, complain: (kind: string, message:
   return undefined;
 }
 
+/** Sets a tag; `__proto__` as a key would set the prototype instead, losing the tag and leaving `{}`. */
+function putTag(tags: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
+  else tags[key] = value;
+}
+
 /** Cleans a user tag map once (at wrap time), dropping what cannot be stored. */
 export function cleanTags(
   input: Readonly<Record<string, unknown>> | undefined,
@@ -202,7 +208,7 @@ export function cleanTags(
     if (key === '') {
       complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
     } else if (value !== undefined) {
-      out[truncate(key, MAX_TAG_KEY_LENGTH)] = value;
+      putTag(out, truncate(key, MAX_TAG_KEY_LENGTH), value);
       any = true;
     }
   }
@@ -343,7 +349,7 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
       return this;
     }
     const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => this.#complain(k, m));
-    if (text !== undefined) (this.ownTags ??= {})[key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key] = text;
+    if (text !== undefined) putTag((this.ownTags ??= {}), key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key, text);
     return this;
   }
 
