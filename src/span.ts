@@ -277,8 +277,9 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     return Math.round(this.start);
   }
   get duration(): number {
-    // Integer microseconds, at least 1, even if an injected clock went backwards.
-    const d = Math.round(this.finish - this.start);
+    // Integer microseconds, at least 1, even if an injected clock went backwards. The end is
+    // rounded like the start and annotations, so whatever happened inside stays inside.
+    const d = Math.round(this.finish) - Math.round(this.start);
     return d >= 1 ? d : 1;
   }
   get localEndpoint(): Endpoint {
