@@ -201,6 +201,8 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
         if (waiting === 0 || (waiting < this.#o.maxBatchSpans && !this.#due)) break;
         batch = this.#pack();
       }
+      // Counted as in flight from the hand-off on: p-limit starts the task a tick later.
+      this.#inFlight += batch.records.length;
       void limit(this.#run, batch);
     }
     if (this.#records.length === 0) this.#due = this.#flushing > 0;
@@ -249,18 +251,31 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
     const n = batch.records.length;
     const o = this.#o;
     const closing = this.#abort.signal;
+    // On entry, and before every retry, the batch's spans are counted in #inFlight.
     for (;;) {
-      if (closing.aborted) return this.#expire(batch);
+      if (closing.aborted) {
+        this.#inFlight -= n;
+        return this.#expire(batch);
+      }
       let result: PostResult | undefined;
       let failure: string | undefined;
       let cause: unknown;
-      this.#inFlight += n;
+      // Our own timer, not AbortSignal.timeout: a signal nothing holds strongly can be collected
+      // before it fires, and AbortSignal.any would pile listeners onto the long-lived close signal.
+      const attempt = new AbortController();
+      const timedOut = (): void => attempt.abort(new DOMException(`no answer within ${o.timeoutMillis} ms`, 'TimeoutError'));
+      const closed = (): void => attempt.abort(closing.reason);
+      const timer = setTimeout(timedOut, o.timeoutMillis);
+      timer.unref(); // the request's socket keeps the process alive while it is open
+      closing.addEventListener('abort', closed, { once: true });
       try {
-        result = await this.#transport.post(batch.body, AbortSignal.any([AbortSignal.timeout(o.timeoutMillis), closing]));
+        result = await this.#transport.post(batch.body, attempt.signal);
       } catch (error) {
         failure = this.#describe(error);
         cause = error;
       } finally {
+        clearTimeout(timer);
+        closing.removeEventListener('abort', closed);
         this.#inFlight -= n;
       }
       if (closing.aborted) return this.#expire(batch);
@@ -306,6 +321,7 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
       }
       if (closing.aborted) return this.#expire(batch);
       this.#retried += n;
+      this.#inFlight += n;
     }
   }
 
