@@ -4,6 +4,8 @@ export { configure, defaultTracer, traced, flush } from './default-tracer.js';
 export { map } from './default-tracer.js';
 export { DEFAULT_MAP_CONCURRENCY } from './map.js';
 export type { MapFunction, MapItemFn, MapOptions, MapProgress, MapSummary } from './map.js';
+export { progressLine, formatProgress, formatSummary, formatDuration } from './progress.js';
+export type { ProgressLine, ProgressLineOptions, ProgressStream } from './progress.js';
 export type { Span, SpanKind, SpanRecord, TracedOptions, Parent, Annotation, ZipkinTraceIdLike } from './span.js';
 export type { SpanContext, SamplingOnlyContext, ExtractedContext } from './span-context.js';
 export type { Endpoint } from './endpoint.js';
