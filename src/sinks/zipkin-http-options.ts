@@ -109,6 +109,9 @@ const schema = z
     warnings: z.boolean({ error: 'expected true or false' }).default(true),
   })
   .superRefine((o, ctx) => {
+    if (o.maxBackoffMillis < o.initialBackoffMillis) {
+      ctx.addIssue({ code: 'custom', path: ['maxBackoffMillis'], message: `expected at least initialBackoffMillis (${o.initialBackoffMillis})` });
+    }
     const raw = o.url ?? process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
     if (raw === undefined || raw === '') return;
     let url: URL;
@@ -127,9 +130,6 @@ const schema = z
     }
     if (o.ca !== undefined && url.protocol !== 'https:') {
       ctx.addIssue({ code: 'custom', path: ['ca'], message: 'a CA only applies to an https: URL; remove ca or use https://' });
-    }
-    if (o.maxBackoffMillis < o.initialBackoffMillis) {
-      ctx.addIssue({ code: 'custom', path: ['maxBackoffMillis'], message: `expected at least initialBackoffMillis (${o.initialBackoffMillis})` });
     }
   });
 
