@@ -30,6 +30,8 @@ const DEFAULT_FLUSH_MILLIS = 10_000;
 const FIRST_BYTES_PER_SPAN = 400;
 /** Header values shorter than this are not searched for in messages: they would garble them. */
 const MIN_SECRET_LENGTH = 4;
+/** Words of a header value this long are redacted on their own too ("Bearer" is 6). */
+const MIN_SECRET_WORD_LENGTH = 8;
 
 /** Statuses that mean "something in this batch is invalid": split it to find what. */
 const SPLIT_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
@@ -102,13 +104,29 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
     this.#transport = o.ca === undefined ? fetchTransport(o.url, o.headers) : httpsTransport(o.url, o.headers, o.ca, o.maxInFlight);
     this.#limit = pLimit(o.maxInFlight);
     this.#diagnostics = new Diagnostics(o.onError, o.warnings);
-    this.#secrets = Object.values(o.headers).filter((v) => v.length >= MIN_SECRET_LENGTH);
+    // Each value, and each long word of it: a collector may echo the token without its "Bearer ".
+    const words = Object.values(o.headers).flatMap((v) => v.split(/[\s,]+/).filter((w) => w.length >= MIN_SECRET_WORD_LENGTH));
+    this.#secrets = [...Object.values(o.headers), ...words].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   }
 
   /** Keeps header values (credentials) out of every message we make. */
   #redact(text: string): string {
     let out = text;
     for (const secret of this.#secrets) out = out.split(secret).join('[redacted]');
+    return out;
+  }
+
+  /** A collector's answer, cut at MAX_ERROR_BODY: a secret echoed across the cut would leave its start behind. */
+  #redactBody(text: string): string {
+    let out = this.#redact(text);
+    for (const secret of this.#secrets) {
+      for (let k = Math.min(secret.length - 1, out.length); k >= MIN_SECRET_LENGTH; k--) {
+        if (out.endsWith(secret.slice(0, k))) {
+          out = out.slice(0, out.length - k) + '[redacted]';
+          break;
+        }
+      }
+    }
     return out;
   }
 
@@ -288,7 +306,7 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
           this.#sent += n;
           return;
         }
-        const said = result.text.trim().replace(/\s+/g, ' ');
+        const said = this.#redactBody(result.text.trim().replace(/\s+/g, ' '));
         if (SPLIT_STATUSES.has(status)) return this.#split(batch, status, said);
         if (REFUSED_STATUSES.has(status)) {
           this.#settle(batch);
