@@ -22,8 +22,10 @@ export function toZipkinModelSpan(r: SpanRecord): zipkin.model.Span {
   if (r.kind !== undefined) span.setKind(r.kind);
   span.setTimestamp(r.timestamp);
   span.setDuration(r.duration);
-  span.setLocalEndpoint(new zipkin.model.Endpoint(endpointArgs(r.localEndpoint)));
-  if (r.remoteEndpoint !== undefined) span.setRemoteEndpoint(new zipkin.model.Endpoint(endpointArgs(r.remoteEndpoint)));
+  const mutable = span as { localEndpoint?: zipkin.model.Endpoint; remoteEndpoint?: zipkin.model.Endpoint };
+  // Assigned, not set: setLocalEndpoint/setRemoteEndpoint drop an endpoint that has only ipv6.
+  mutable.localEndpoint = modelEndpoint(r.localEndpoint);
+  if (r.remoteEndpoint !== undefined) mutable.remoteEndpoint = modelEndpoint(r.remoteEndpoint);
   for (const a of r.annotations) span.addAnnotation(a.timestamp, a.value);
   const tags = r.tags;
   for (const key of Object.keys(tags)) span.putTag(key, tags[key]!);
@@ -32,11 +34,14 @@ export function toZipkinModelSpan(r: SpanRecord): zipkin.model.Span {
   return span;
 }
 
-function endpointArgs(e: SpanRecord['localEndpoint']): { serviceName?: string; ipv4?: string; port?: number } {
-  const out: { serviceName?: string; ipv4?: string; port?: number } = {};
-  if (e.serviceName !== undefined) out.serviceName = e.serviceName;
-  if (e.ipv4 !== undefined) out.ipv4 = e.ipv4;
-  if (e.port !== undefined) out.port = e.port;
+function modelEndpoint(e: SpanRecord['localEndpoint']): zipkin.model.Endpoint {
+  const args: { serviceName?: string; ipv4?: string; port?: number } = {};
+  if (e.serviceName !== undefined) args.serviceName = e.serviceName;
+  if (e.ipv4 !== undefined) args.ipv4 = e.ipv4;
+  if (e.port !== undefined) args.port = e.port;
+  const out = new zipkin.model.Endpoint(args);
+  // zipkin-js's Endpoint has no ipv6 field, but its JSON v2 encoder writes every field it holds.
+  if (e.ipv6 !== undefined) (out as { ipv6?: string }).ipv6 = e.ipv6;
   return out;
 }
 
