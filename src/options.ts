@@ -51,7 +51,8 @@ export interface TracerOptions {
   readonly serviceName: string;
   /**
    * Where finished spans go.
-   * @default zipkinHttpSink() when OTEL_EXPORTER_ZIPKIN_ENDPOINT is set, else memorySink()
+   * @default zipkinHttpSink() when OTEL_EXPORTER_ZIPKIN_ENDPOINT is set, else ndjsonFileSink() on
+   * DEFERRED_SPAN_FILE or `<tmpdir>/deferred-span/<serviceName>.ndjson`, announced once on stderr
    */
   readonly sink?: Sink;
   /**
