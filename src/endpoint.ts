@@ -45,7 +45,8 @@ export function cleanEndpoint(input: unknown, complain: Complain): Endpoint | un
   }
   if (ipv6 !== undefined) {
     const bare = typeof ipv6 === 'string' && ipv6.startsWith('[') && ipv6.endsWith(']') ? ipv6.slice(1, -1) : ipv6;
-    if (typeof bare === 'string' && isIPv6(bare)) out.ipv6 = bare.toLowerCase();
+    // node:net accepts a zone (fe80::1%eth0); Zipkin's model takes the address alone.
+    if (typeof bare === 'string' && isIPv6(bare) && !bare.includes('%')) out.ipv6 = bare.toLowerCase();
     else complain('BAD_ENDPOINT', 'endpoint ipv6 must be an IPv6 address like 2001:db8::c001; it was dropped');
   }
   if (port !== undefined) {
