@@ -49,6 +49,13 @@ const spanInput = fc.record({
   tag: fc.tuple(hostileKey, hostile),
   annotation: hostile,
   remoteService: hostile,
+  // Set on the span as well: junk addresses and ports must be dropped, not encoded.
+  endpoint: fc.record({
+    serviceName: hostile,
+    ipv4: fc.constantFrom('10.0.0.7', '256.1.1.1', '10.0.0.7\r\n', '', '0x7f.1', '1.2.3'),
+    ipv6: fc.constantFrom('2001:db8::c001', '[::1]', '::1%eth0', 'fe80::1::2', 'ü::1', '::ffff:10.0.0.7'),
+    port: fc.constantFrom(1, 65535, 0, -1, 65536, 80.5, Number.NaN, Infinity),
+  }),
   viaTraced: fc.boolean(),
 });
 type SpanInput = typeof spanInput extends fc.Arbitrary<infer T> ? T : never;
@@ -64,6 +71,7 @@ async function record(tracer: Tracer, input: SpanInput): Promise<void> {
   const body = (span: Span): void => {
     span.tag(input.tag[0], input.tag[1]);
     span.annotate(input.annotation);
+    span.setRemoteEndpoint(input.endpoint);
   };
   if (input.viaTraced) {
     await tracer.traced(async (span) => body(span), { name: input.name, ...(input.kind ? { kind: input.kind } : {}), tags: options.tags, remoteEndpoint: options.remoteEndpoint })();
@@ -118,6 +126,19 @@ test('hostile names, tags, annotations and endpoints always encode to valid Zipk
       }
     }),
     { numRuns: RUNS },
+  );
+});
+
+test('a hostile service name on the tracer still gives valid Zipkin JSON', async () => {
+  await fc.assert(
+    fc.asyncProperty(hostile.filter((n) => n.trim() !== ''), async (serviceName) => {
+      const sink = recordingSink();
+      const tracer = createTracer({ serviceName, sink, warnings: false });
+      tracer.startSpan('span').end();
+      await tracer.flush();
+      for (const line of encodeNdjson(sink.records).split('\n').slice(0, -1)) assertValidJsonLine(line);
+    }),
+    { numRuns: Math.ceil(RUNS / 4) },
   );
 });
 
