@@ -39,9 +39,9 @@ const endpointSchema = z.object({
 
 /** Zipkin's v2 span model (zipkin2-api.yaml `Span`); unknown fields are ignored, as Zipkin does. */
 export const zipkinSpanSchema = z.object({
-  traceId: z.string({ error: 'expected a string' }).regex(TRACE_ID, { error: 'expected 16 or 32 lowercase hex characters' }),
+  traceId: z.string({ error: (issue) => (issue.input === undefined ? 'missing (every span needs a traceId)' : 'expected a string') }).regex(TRACE_ID, { error: 'expected 16 or 32 lowercase hex characters' }),
   parentId: z.exactOptional(z.string({ error: 'expected a string' }).regex(HEX16, { error: 'expected 16 lowercase hex characters' })),
-  id: z.string({ error: 'expected a string' }).regex(HEX16, { error: 'expected 16 lowercase hex characters' }),
+  id: z.string({ error: (issue) => (issue.input === undefined ? 'missing (every span needs an id)' : 'expected a string') }).regex(HEX16, { error: 'expected 16 lowercase hex characters' }),
   kind: z.exactOptional(z.enum(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER'], { error: 'expected CLIENT, SERVER, PRODUCER or CONSUMER' })),
   name: z.exactOptional(z.string({ error: 'expected a string' })),
   timestamp: z.exactOptional(epochMicros),

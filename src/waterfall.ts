@@ -266,7 +266,7 @@ export function renderWaterfall(spans: readonly ZipkinSpan[], options: Waterfall
   const when = timed ? new Date(start / 1000).toISOString().replace('T', ' ').replace('Z', ' UTC') : 'no timestamps';
   lines.push(
     paint(BOLD, `trace ${traceIds.join(', ')}`) +
-      paint(DIM, `  ${when} · ${timed ? formatMicros(total) : '?'} · ${count} spans · ${services.size} services`),
+      paint(DIM, `  ${when} · ${timed ? formatMicros(total) : '?'} · ${count} span${count === 1 ? '' : 's'} · ${services.size} service${services.size === 1 ? '' : 's'}`),
   );
   if (orphans > 0) lines.push(paint(YELLOW, `${orphans} orphan span${orphans === 1 ? '' : 's'} (⚠): drawn as roots because the parent is missing`));
   const header = fit('service: span', labelW) + ' ' + 'start'.padStart(offsetW) + ' ' + 'duration'.padStart(durationW) + ' │' + fit(`0 … ${timed ? formatMicros(total) : '?'}`, barW) + '│';
