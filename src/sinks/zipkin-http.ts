@@ -94,6 +94,7 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
   #due = false;
   #flushing = 0;
   #closed = false;
+  #closing: Promise<void> | undefined = undefined;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #pumpScheduled = false;
   #idle: Array<() => void> = [];
@@ -411,8 +412,12 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
     );
   }
 
-  async close(options?: FlushOptions): Promise<void> {
-    if (this.#closed) return;
+  close(options?: FlushOptions): Promise<void> {
+    // A second call waits for the first one to settle.
+    return (this.#closing ??= this.#close(options));
+  }
+
+  async #close(options?: FlushOptions): Promise<void> {
     this.#closed = true;
     const timeout = options?.timeoutMillis ?? DEFAULT_FLUSH_MILLIS;
     const complete = await this.#drain(timeout);
