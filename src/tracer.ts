@@ -256,7 +256,17 @@ class TracerImpl implements Tracer, TracerCore {
         return Promise.reject(error);
       }
       if (span instanceof NoopSpan) return Promise.resolve(result) as Promise<Awaited<R>>;
-      if (result instanceof Promise || (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function')) {
+      let thenable = result instanceof Promise;
+      if (!thenable && result !== null && (typeof result === 'object' || typeof result === 'function')) {
+        try {
+          thenable = typeof (result as { then?: unknown }).then === 'function';
+        } catch (error) {
+          // A throwing `then` getter: reject with its error, as Promise.resolve would.
+          span.fail(error);
+          return Promise.reject(error);
+        }
+      }
+      if (thenable) {
         return Promise.resolve(result).then(
           (value) => {
             span.end();
