@@ -32,3 +32,7 @@ export type { ZipkinHttpSink, ZipkinHttpSinkOptions } from './sinks/zipkin-http.
 export { flushOnExit } from './exit-handler.js';
 export type { FlushOnExitOptions, ExitSignal, ExitFlushable } from './exit-handler.js';
 export { MAX_NAME_LENGTH, MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH } from './limits.js';
+export { summarize, compareSummaries } from './summarize.js';
+export type { SpanSummary, SpanNameSummary, SummaryComparison, SpanNameComparison, SummarizableSpan } from './summarize.js';
+export { readSpanFile } from './span-file.js';
+export type { SpanFileContents, SpanProblem } from './span-file.js';
