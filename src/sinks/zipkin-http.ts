@@ -83,6 +83,8 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
   #encodedBytes = 0;
   #bytesPerSpan = FIRST_BYTES_PER_SPAN;
   #inFlight = 0;
+  /** Batches handed to p-limit and not finished. */
+  #running = 0;
   #sent = 0;
   #retried = 0;
   #queueFull = 0;
@@ -210,8 +212,7 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
 
   /** Starts requests while there are slots and something to send. */
   #pump(): void {
-    const limit = this.#limit;
-    while (limit.activeCount + limit.pendingCount < this.#o.maxInFlight) {
+    while (this.#running < this.#o.maxInFlight) {
       let batch = this.#ready.shift();
       if (batch !== undefined) {
         this.#readySpans -= batch.records.length;
@@ -222,7 +223,8 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
       }
       // Counted as in flight from the hand-off on: p-limit starts the task a tick later.
       this.#inFlight += batch.records.length;
-      void limit(this.#run, batch);
+      this.#running++;
+      void this.#limit(this.#run, batch);
     }
     if (this.#records.length === 0) this.#due = this.#flushing > 0;
     else if (!this.#due && this.#timer === undefined) {
@@ -248,6 +250,9 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
       this.#expired += batch.records.length;
       this.#report('ZIPKIN_SINK_BUG', 'the Zipkin sink failed unexpectedly; the batch was dropped and counted as expired', error);
     } finally {
+      // Our own count: p-limit still counts this task as active until it returns, and the
+      // batch started here waits in p-limit's queue for that moment.
+      this.#running--;
       this.#pump();
     }
   };
