@@ -357,7 +357,10 @@ async function main(): Promise<void> {
 
   const file = (proxyTracer.sink as { path?: unknown }).path;
   console.log(typeof file === 'string' ? `spans: ${file}` : `spans: sent to Zipkin (${process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT})`);
-  if (typeof file === 'string') console.log(`  look again: npx tsx src/cli.ts view ${file}   ·   npx tsx src/cli.ts summary ${file}`);
+  if (typeof file === 'string') {
+    console.log(`  draw another trace:  npx tsx src/cli.ts view ${file} --trace ID`);
+    console.log(`  latency per span:    npx tsx src/cli.ts summary ${file}`);
+  }
   const shown = state.interestingTrace ?? state.lastGetTrace;
   if (shown !== undefined) {
     console.log('');
@@ -372,11 +375,15 @@ async function main(): Promise<void> {
   const spansPerGet = 1 + 2 * OBJECT_SERVERS;
   const p = proxyTracer.stats();
   const o = objectTracer.stats();
+  const cpuPerRequest = cpuPerRequestUs!;
   console.log(
     `spans written: ${p.sent + o.sent} (proxy ${p.sent}, object-server ${o.sent}) · dropped: ${dropped(p) + dropped(o)} · ` +
-      `tracing overhead: ${perCallUs.toFixed(2)} µs of CPU per traced call (${(tracedNs / 1000).toFixed(2)} vs ${(bareNs / 1000).toFixed(2)} µs bare, ` +
-      `median of ${ROUNDS} × ${CALLS.toLocaleString('en-US')} awaited calls, NDJSON encoding included), ` +
-      `so ${spansPerGet} spans a request ≈ ${((perCallUs * spansPerGet) / cpuPerRequestUs! * 100).toFixed(1)}% of the ${Math.round(cpuPerRequestUs!)} µs of CPU this run spent per request`,
+      `tracing overhead: ${perCallUs.toFixed(2)} µs CPU per traced call, ≈ ${((perCallUs * spansPerGet) / cpuPerRequest * 100).toFixed(1)}% of the CPU per request`,
+  );
+  console.log(
+    `  (overhead: CPU time of an awaited traced call minus a bare one, ${(tracedNs / 1000).toFixed(2)} vs ${(bareNs / 1000).toFixed(2)} µs, ` +
+      `median of ${ROUNDS} rounds × ${CALLS.toLocaleString('en-US')} calls, NDJSON encoding included; ` +
+      `× ${spansPerGet} spans per request, against the ${Math.round(cpuPerRequest).toLocaleString('en-US')} µs of CPU this run spent per request)`,
   );
   if (failedRequests > 0) {
     console.error(`${failedRequests} client requests failed or returned corrupt data`);

@@ -244,7 +244,9 @@ export function renderWaterfall(spans: readonly ZipkinSpan[], options: Waterfall
   const offsetW = Math.max(8, ...pending.map((p) => p.row.offset.length));
   const durationW = Math.max(8, ...pending.map((p) => p.row.duration.length));
   const fixed = offsetW + durationW + 4 + 2;
-  const labelW = Math.min(Math.max(20, ...pending.map((p) => p.row.label.length)), Math.floor((width - fixed) * 0.55));
+  // Untimed lines (errors, orphan notes) may also use the empty start and duration columns.
+  const needed = pending.map((p) => (p.row.offset === '' && p.row.duration === '' ? p.row.label.length - offsetW - durationW - 2 : p.row.label.length));
+  const labelW = Math.min(Math.max(20, ...needed), Math.floor((width - fixed) * 0.55));
   const barW = width - fixed - labelW;
 
   for (const p of pending) {
@@ -272,6 +274,12 @@ export function renderWaterfall(spans: readonly ZipkinSpan[], options: Waterfall
   const header = fit('service: span', labelW) + ' ' + 'start'.padStart(offsetW) + ' ' + 'duration'.padStart(durationW) + ' │' + fit(`0 … ${timed ? formatMicros(total) : '?'}`, barW) + '│';
   lines.push(paint(DIM, header));
   for (const r of rows) {
+    if (r.offset === '' && r.duration === '') {
+      // No times: the text may use the start and duration columns too.
+      const text = fit(r.label, labelW + offsetW + durationW + 2);
+      lines.push((r.labelCode === undefined ? text : paint(r.labelCode, text)) + ' │' + r.bar + '│');
+      continue;
+    }
     const label = fit(r.label, labelW);
     lines.push(
       (r.labelCode === undefined ? label : paint(r.labelCode, label)) +
