@@ -377,13 +377,14 @@ async function main(): Promise<void> {
   const o = objectTracer.stats();
   const cpuPerRequest = cpuPerRequestUs!;
   console.log(
-    `spans written: ${p.sent + o.sent} (proxy ${p.sent}, object-server ${o.sent}) · dropped: ${dropped(p) + dropped(o)} · ` +
-      `tracing overhead: ${perCallUs.toFixed(2)} µs CPU per traced call, ≈ ${((perCallUs * spansPerGet) / cpuPerRequest * 100).toFixed(1)}% of the CPU per request`,
+    `spans written: ${p.sent + o.sent} · dropped: ${dropped(p) + dropped(o)} · ` +
+      `tracing overhead: ${perCallUs.toFixed(2)} µs CPU per traced call, ${((perCallUs * spansPerGet) / cpuPerRequest * 100).toFixed(1)}% of a request's CPU`,
   );
   console.log(
     `  (overhead: CPU time of an awaited traced call minus a bare one, ${(tracedNs / 1000).toFixed(2)} vs ${(bareNs / 1000).toFixed(2)} µs, ` +
       `median of ${ROUNDS} rounds × ${CALLS.toLocaleString('en-US')} calls, NDJSON encoding included; ` +
-      `× ${spansPerGet} spans per request, against the ${Math.round(cpuPerRequest).toLocaleString('en-US')} µs of CPU this run spent per request)`,
+      `× ${spansPerGet} spans per request, against the ${Math.round(cpuPerRequest).toLocaleString('en-US')} µs of CPU this run spent per request; ` +
+      `spans by service: proxy ${p.sent}, object-server ${o.sent})`,
   );
   if (failedRequests > 0) {
     console.error(`${failedRequests} client requests failed or returned corrupt data`);
