@@ -145,8 +145,12 @@ export const tracerOptionsSchema = z.strictObject({
       [
         z.boolean(),
         z.strictObject({
-          timeoutMillis: z.number().int().min(0).optional(),
-          signals: z.array(z.enum(['SIGTERM', 'SIGINT', 'SIGHUP'])).optional(),
+          timeoutMillis: z
+            .number({ error: 'expected an integer >= 0 (milliseconds), like 5000' })
+            .int({ error: 'expected an integer >= 0 (milliseconds), like 5000' })
+            .min(0, { error: 'expected an integer >= 0 (milliseconds), like 5000' })
+            .optional(),
+          signals: z.array(z.enum(['SIGTERM', 'SIGINT', 'SIGHUP'], { error: 'expected "SIGTERM", "SIGINT" or "SIGHUP"' })).optional(),
         }),
       ],
       { error: 'expected true, false or { timeoutMillis?: integer >= 0, signals?: ["SIGTERM", "SIGINT", "SIGHUP"] }' },

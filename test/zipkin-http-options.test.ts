@@ -28,4 +28,7 @@ test('invalid zipkinHttpSink options throw an OptionsError naming each option an
   assert.deepEqual(problems({ initialBackoffMillis: 500, maxBackoffMillis: 100 }), ['maxBackoffMillis: expected at least initialBackoffMillis (500)']);
   assert.deepEqual(problems({ headers: { authorization: 42 } }), ['headers.authorization: expected string header values, like { authorization: "Bearer …" }']);
   assert.match(problems({ maxInflight: 2 })[0]!, /unknown option\(s\) "maxInflight"/);
+  const badValue = problems({ headers: { authorization: 'Bearer abc\r\nx-evil: 1' } });
+  assert.deepEqual(badValue, ['headers.authorization: expected a header value without line breaks or NUL characters']);
+  assert.deepEqual(problems({ headers: { 'x api key': 'k' } }), ['headers.x api key: expected a header name of letters, digits and !#$%&\'*+.^_`|~- (no spaces or colons)']);
 });

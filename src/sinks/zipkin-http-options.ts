@@ -87,7 +87,13 @@ const schema = z
       .string({ error: 'expected a URL string, like "http://localhost:9411/api/v2/spans"' })
       .optional(),
     headers: z
-      .record(z.string(), z.string({ error: 'expected string header values, like { authorization: "Bearer …" }' }))
+      .record(
+        z.string(),
+        z
+          .string({ error: 'expected string header values, like { authorization: "Bearer …" }' })
+          // The value itself is never repeated in the message: it is usually a credential.
+          .regex(/^[^\r\n\0]*$/, { error: 'expected a header value without line breaks or NUL characters' }),
+      )
       .optional(),
     timeoutMillis: int(1, '10000').default(10_000),
     maxBatchSpans: int(1, '1000').default(1000),
@@ -109,6 +115,11 @@ const schema = z
     warnings: z.boolean({ error: 'expected true or false' }).default(true),
   })
   .superRefine((o, ctx) => {
+    for (const name of Object.keys(o.headers ?? {})) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+        ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'expected a header name of letters, digits and !#$%&\'*+.^_`|~- (no spaces or colons)' });
+      }
+    }
     if (o.maxBackoffMillis < o.initialBackoffMillis) {
       ctx.addIssue({ code: 'custom', path: ['maxBackoffMillis'], message: `expected at least initialBackoffMillis (${o.initialBackoffMillis})` });
     }

@@ -136,8 +136,18 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
   #report(kind: string, message: string, error?: unknown): void {
     const text = this.#redact(message);
     this.#lastError = text;
-    // The raw error is passed on only when it is ours to describe: a fetch error holds no headers.
-    this.#diagnostics.report(kind, text, error);
+    this.#diagnostics.report(kind, text, this.#redactError(error));
+  }
+
+  /** The error as is, unless its text holds a header value (fetch quotes an invalid one). */
+  #redactError(error: unknown): unknown {
+    if (!(error instanceof Error) || this.#secrets.length === 0) return error;
+    const cause = (error as { cause?: unknown }).cause;
+    const text = `${error.message} ${cause instanceof Error ? cause.message : ''}`;
+    if (this.#redact(text) === text) return error;
+    const clean = new Error(this.#redact(error.message));
+    clean.name = error.name;
+    return clean;
   }
 
   get #queued(): number {
