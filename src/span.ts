@@ -398,12 +398,15 @@ export function spanFlags(debug: boolean, shared: boolean): number {
 export class NoopSpan implements Span, ParentInfo {
   readonly core: TracerCore;
   readonly parent: ParentInfo | null;
+  /** The parent's own span, joined (`startSpan` with `join`), rather than a child of it. */
+  readonly joined: boolean;
   #traceId: string | undefined = undefined;
   #id: string | undefined = undefined;
 
-  constructor(core: TracerCore, parent: ParentInfo | null) {
+  constructor(core: TracerCore, parent: ParentInfo | null, joined = false) {
     this.core = core;
     this.parent = parent;
+    this.joined = joined && parent?.spanId !== undefined;
   }
 
   get isRecording(): boolean {
@@ -419,13 +422,14 @@ export class NoopSpan implements Span, ParentInfo {
     return (this.#traceId ??= this.parent?.traceId ?? newTraceId(this.core.traceId128Bit));
   }
   get spanId(): string {
-    return (this.#id ??= newSpanId());
+    return (this.#id ??= (this.joined ? this.parent?.spanId : undefined) ?? newSpanId());
   }
   get parentId(): string | undefined {
+    if (this.joined) return this.parent?.parentId;
     return this.parent?.traceId === undefined ? undefined : this.parent.spanId;
   }
   get context(): SpanContext {
-    return { traceId: this.traceId, spanId: this.spanId, parentId: this.parentId, sampled: false, debug: false, shared: false };
+    return { traceId: this.traceId, spanId: this.spanId, parentId: this.parentId, sampled: false, debug: false, shared: this.joined };
   }
   annotate(): this {
     return this;

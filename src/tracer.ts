@@ -297,7 +297,7 @@ class TracerImpl implements Tracer, TracerCore {
     if (options.join === true && parent !== null && parent.traceId !== undefined && parent.spanId !== undefined) {
       if (!(parent.debug || (parent.sampled ?? this.#traceSampled(parent.traceId)))) {
         this.#unsampled++;
-        return new NoopSpan(this, parent);
+        return new NoopSpan(this, parent, true);
       }
       this.#started++;
       return new RecordingSpan(this, site, parent.traceId, parent.spanId, parent.parentId, spanFlags(parent.debug, true), start ?? this.clock.now());
