@@ -2,7 +2,9 @@ import { randomFillSync } from 'node:crypto';
 
 // One randomFillSync per 1,024 IDs: crypto quality without a syscall per ID.
 const POOL_BYTES = 8192;
-const pool = Buffer.allocUnsafe(POOL_BYTES);
+const pool = Buffer.alloc(POOL_BYTES);
+// The same bytes as 32-bit words: a span's own ID is kept as two of them (no string per span).
+const words = new Int32Array(pool.buffer, pool.byteOffset, POOL_BYTES / 4);
 let offset = POOL_BYTES;
 
 const HEX: string[] = [];
@@ -44,4 +46,38 @@ export function newTraceId(bits128: boolean): string {
   // The low 64 bits alone must be non-zero: 64-bit systems read only those.
   const high = hex8(take8());
   return high + newSpanId();
+}
+
+/**
+ * Draws a new span ID (non-zero 64 bits) and returns where it is: read its halves at once with
+ * `idWord(at)` and `idWord(at + 1)`, before the next draw. No string is made per span.
+ */
+export function newSpanIdWords(): number {
+  let at = take8();
+  while (isZero(at)) at = take8();
+  return at >> 2;
+}
+
+/** A word of the pool, as a signed 32-bit integer. */
+export function idWord(at: number): number {
+  return words[at]!;
+}
+
+function hex4(w: number): string {
+  return HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;
+}
+
+/** 16 lowercase hex characters for a 64-bit ID held as two 32-bit words. */
+export function hexWords(high: number, low: number): string {
+  return hex4(high) + hex4(low);
+}
+
+/** The high word of a validated 16-character hex span ID. */
+export function hexHigh(id: string): number {
+  return parseInt(id.slice(0, 8), 16) | 0;
+}
+
+/** The low word of a validated 16-character hex span ID. */
+export function hexLow(id: string): number {
+  return parseInt(id.slice(8, 16), 16) | 0;
 }

@@ -97,6 +97,22 @@ export interface TracerOptions {
    * @default false
    */
   readonly flushOnExit?: boolean | FlushOnExitOptions;
+  /**
+   * A span open longer than this is cut off: emitted marked `orphaned` (tag `orphaned: max_duration`),
+   * so a call that never settles holds memory for at most this long. Checked about every
+   * `min(max(maxSpanDurationMillis / 2, 1 s), 60 s)` and on `flush()`.
+   * @default 3600000 (one hour)
+   */
+  readonly maxSpanDurationMillis?: number;
+  /**
+   * Also watch each sampled span's handle with a `FinalizationRegistry`: when code drops a span it
+   * never ended (an abandoned promise), the span is emitted at once, marked `orphaned`
+   * (tag `orphaned: gc`), with the time known so far. Off by default: it costs about as much as the
+   * rest of a span (see docs/benchmarks.md); without it such spans are emitted at
+   * `maxSpanDurationMillis` or `close()`.
+   * @default false
+   */
+  readonly trackOrphans?: boolean;
 }
 
 /** Options after validation, with defaults applied. */
@@ -113,6 +129,8 @@ export interface ResolvedTracerOptions {
   batchSize: number;
   clock: Clock | undefined;
   flushOnExit: FlushOnExitOptions | undefined;
+  maxSpanDurationMillis: number;
+  trackOrphans: boolean;
 }
 
 const positiveInt = (what: string) =>
@@ -156,6 +174,8 @@ export const tracerOptionsSchema = z.strictObject({
       { error: 'expected true, false or { timeoutMillis?: integer >= 0, signals?: ["SIGTERM", "SIGINT", "SIGHUP"] }' },
     )
     .default(false),
+  maxSpanDurationMillis: positiveInt('milliseconds').default(3_600_000),
+  trackOrphans: z.boolean({ error: 'expected true or false' }).default(false),
 });
 
 /**
@@ -177,6 +197,8 @@ export function resolveTracerOptions(input: unknown): ResolvedTracerOptions {
     batchSize: o.batchSize,
     clock: o.clock,
     flushOnExit: o.flushOnExit === false ? undefined : o.flushOnExit === true ? {} : stripUndefined(o.flushOnExit),
+    maxSpanDurationMillis: o.maxSpanDurationMillis,
+    trackOrphans: o.trackOrphans,
   };
 }
 

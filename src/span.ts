@@ -2,8 +2,9 @@ import { b3Headers as formatB3 } from './b3.js';
 import type { Clock } from './clock.js';
 import type { Diagnostics } from './diagnostics.js';
 import { cleanEndpoint, type Endpoint } from './endpoint.js';
-import { newSpanId, newTraceId } from './ids.js';
+import { hexWords, newSpanId, newTraceId } from './ids.js';
 import { MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from './limits.js';
+import type { OpenSpans } from './open-spans.js';
 import type { SamplingOnlyContext, SpanContext } from './span-context.js';
 
 /** Zipkin's span kinds. Absent means a local span. */
@@ -122,6 +123,8 @@ export interface SpanRecord {
 /** What spans share with their tracer. */
 export interface TracerCore {
   readonly endpoint: Endpoint;
+  /** Sampled spans not yet ended, oldest first. */
+  readonly openSpans: OpenSpans;
   readonly defaultTags: Readonly<Record<string, string>> | undefined;
   readonly clock: Clock;
   readonly diagnostics: Diagnostics;
@@ -135,6 +138,7 @@ export interface TracerCore {
 
 /** What spans of one traced function (or one startSpan call) share: set up once, not per call. */
 export interface Site {
+  readonly core: TracerCore;
   readonly name: string;
   readonly kind: SpanKind | undefined;
   readonly tags: Readonly<Record<string, string>> | undefined;
@@ -215,12 +219,16 @@ export function cleanTags(
   return any ? out : undefined;
 }
 
-/** A sampled span: the compact record that travels to the sink, and the handle user code holds. */
+/**
+ * A sampled span: the compact record that travels to the sink, and the handle user code holds
+ * (unless orphan tracking wraps it in a `TrackedSpan`). Its own ID is two 32-bit words, made hex
+ * only when read or encoded.
+ */
 export class RecordingSpan implements Span, SpanRecord, ParentInfo {
-  readonly core: TracerCore;
   readonly site: Site;
   readonly traceId: string;
-  readonly id: string;
+  readonly idHigh: number;
+  readonly idLow: number;
   readonly parentId: string | undefined;
   /** Start, epoch microseconds (fractional). */
   start: number;
@@ -230,23 +238,26 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   remote: Endpoint | undefined = undefined;
   ownTags: Record<string, string> | undefined = undefined;
   events: Annotation[] | undefined = undefined;
+  /** Neighbours in the tracer's list of open spans. */
+  prev: RecordingSpan | undefined = undefined;
+  next: RecordingSpan | undefined = undefined;
 
-  constructor(
-    core: TracerCore,
-    site: Site,
-    traceId: string,
-    id: string,
-    parentId: string | undefined,
-    flags: number,
-    start: number,
-  ) {
-    this.core = core;
+  constructor(site: Site, traceId: string, idHigh: number, idLow: number, parentId: string | undefined, flags: number, start: number) {
     this.site = site;
     this.traceId = traceId;
-    this.id = id;
+    this.idHigh = idHigh;
+    this.idLow = idLow;
     this.parentId = parentId;
     this.flags = flags;
     this.start = start;
+    site.core.openSpans.add(this);
+  }
+
+  get core(): TracerCore {
+    return this.site.core;
+  }
+  get id(): string {
+    return hexWords(this.idHigh, this.idLow);
   }
 
   get isRecording(): boolean {
@@ -374,9 +385,32 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   end(endTimestampMicros?: number): void {
     if ((this.flags & ENDED) !== 0) return;
     this.flags |= ENDED;
-    this.finish =
-      endTimestampMicros === undefined || !Number.isFinite(endTimestampMicros) ? this.core.clock.now() : endTimestampMicros;
-    this.core.emit(this);
+    const core = this.site.core;
+    this.finish = endTimestampMicros === undefined || !Number.isFinite(endTimestampMicros) ? core.clock.now() : endTimestampMicros;
+    core.openSpans.remove(this);
+    core.emit(this);
+  }
+
+  /**
+   * Ends a span that its code never ended, marked with an annotation and a tag (as Brave marks
+   * orphaned spans): `tagKey` is `orphaned` or `unfinished`, `reason` says why. The caller has
+   * already taken it off the open list.
+   */
+  cutOff(finish: number, annotation: string, tagKey: string, reason: string): void {
+    if ((this.flags & ENDED) !== 0) return;
+    this.flags |= ENDED;
+    this.finish = finish > this.start ? finish : this.start;
+    (this.events ??= []).push({ timestamp: Math.round(this.finish), value: annotation });
+    putTag((this.ownTags ??= {}), tagKey, reason);
+    this.site.core.emit(this);
+  }
+
+  /** The last time the span is known to have been alive: its start or its latest annotation. */
+  lastKnownTime(): number {
+    let t = this.start;
+    const events = this.events;
+    if (events !== undefined) for (const a of events) if (a.timestamp > t) t = a.timestamp;
+    return t;
   }
 
   fail(error: unknown, endTimestampMicros?: number): void {
@@ -452,3 +486,82 @@ export class NoopSpan implements Span, ParentInfo {
   end(): void {}
   fail(): void {}
 }
+
+/**
+ * The handle of a sampled span when orphan tracking is on: user code holds this, the tracer holds
+ * only the record, so when this handle is garbage collected unfinished the record is still there
+ * to be emitted as orphaned.
+ */
+export class TrackedSpan implements Span, ParentInfo {
+  readonly span: RecordingSpan;
+
+  constructor(span: RecordingSpan) {
+    this.span = span;
+  }
+
+  get context(): SpanContext {
+    return this.span.context;
+  }
+  get isRecording(): boolean {
+    return true;
+  }
+  get traceId(): string {
+    return this.span.traceId;
+  }
+  get spanId(): string {
+    return this.span.id;
+  }
+  get parentId(): string | undefined {
+    return this.span.parentId;
+  }
+  get sampled(): boolean {
+    return true;
+  }
+  get debug(): boolean {
+    return this.span.debug;
+  }
+  annotate(value: string, timestampMicros?: number): this {
+    this.span.annotate(value, timestampMicros);
+    return this;
+  }
+  tag(key: string, value: unknown): this {
+    this.span.tag(key, value);
+    return this;
+  }
+  setRemoteEndpoint(endpoint: Endpoint): this {
+    this.span.setRemoteEndpoint(endpoint);
+    return this;
+  }
+  b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
+    return this.span.b3Headers(format);
+  }
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>> {
+    return this.span.core.traced(fn, { ...options, parent: this });
+  }
+  end(endTimestampMicros?: number): void {
+    this.span.end(endTimestampMicros);
+  }
+  fail(error: unknown, endTimestampMicros?: number): void {
+    this.span.fail(error, endTimestampMicros);
+  }
+}
+
+/**
+ * The settle handlers of a traced call, bound to its span: two bound functions hold less memory per
+ * call in flight than two closures and their context. Object-literal methods, because a bundler's
+ * keepNames redefines the `name` of named functions, which sends `bind` down a slow path that
+ * costs hundreds of bytes per call.
+ */
+export const settle = {
+  ended<T>(this: Span, value: T): T {
+    this.end();
+    return value;
+  },
+  failed(this: Span, error: unknown): never {
+    this.fail(error);
+    throw error;
+  },
+};

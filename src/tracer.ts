@@ -5,16 +5,19 @@ import { defaultSink } from './default-sink.js';
 import { Diagnostics } from './diagnostics.js';
 import { cleanEndpoint, type Endpoint } from './endpoint.js';
 import { flushOnExit } from './exit-handler.js';
-import { newSpanId, newTraceId } from './ids.js';
+import { hexHigh, hexLow, idWord, newSpanIdWords, newTraceId } from './ids.js';
 import { MAX_NAME_LENGTH, truncate } from './limits.js';
 import { bindMap, type MapFunction } from './map.js';
 import { resolveTracerOptions, type TracerOptions } from './options.js';
+import { OpenSpans } from './open-spans.js';
 import { noDrops, type FlushOptions, type FlushResult, type Sink, type SinkStats } from './sink.js';
 import {
   cleanTags,
   NoopSpan,
+  settle,
   RecordingSpan,
   spanFlags,
+  TrackedSpan,
   type Parent,
   type ParentInfo,
   type Site,
@@ -48,6 +51,15 @@ export interface TracerStats extends SinkStats {
   readonly unsampled: number;
   /** Failures of the library's own, by kind. */
   readonly failures: Readonly<Record<string, number>>;
+  /** Sampled spans started and not yet ended. */
+  readonly open: number;
+  /**
+   * Spans their code never ended, emitted marked `orphaned`: their handle was garbage collected
+   * (`trackOrphans`) or they were open longer than `maxSpanDurationMillis`.
+   */
+  readonly orphaned: number;
+  /** Spans still open at `close()`, emitted marked `unfinished`. */
+  readonly unfinished: number;
 }
 
 /** Records spans. Create one with `createTracer`. */
@@ -120,6 +132,12 @@ class TracerImpl implements Tracer, TracerCore {
   #droppedAfterClose = 0;
   #uninstallExit: (() => void) | undefined;
   readonly map: MapFunction = bindMap(this);
+  readonly openSpans: OpenSpans = new OpenSpans(() => this.#startSweeps());
+  readonly #maxSpanMicros: number;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+  readonly #orphanWatch: FinalizationRegistry<RecordingSpan> | undefined;
+  #orphaned = 0;
+  #unfinished = 0;
 
   constructor(options: TracerOptions) {
     const o = resolveTracerOptions(options);
@@ -133,6 +151,38 @@ class TracerImpl implements Tracer, TracerCore {
     this.#sampleRate = o.sampleRate;
     this.#batcher = new Batcher(this.sink, this.diagnostics, o.maxQueueSpans, o.batchSize);
     this.#uninstallExit = o.flushOnExit === undefined ? undefined : flushOnExit(this, o.flushOnExit);
+    this.#maxSpanMicros = o.maxSpanDurationMillis * 1000;
+    this.#orphanWatch = o.trackOrphans ? new FinalizationRegistry((span) => this.#onOrphan(span)) : undefined;
+  }
+
+  /** A handle was garbage collected: if its span never ended, emit it with the time known so far. */
+  #onOrphan(span: RecordingSpan): void {
+    if (span.ended) return;
+    this.openSpans.remove(span);
+    this.#orphaned++;
+    span.cutOff(span.lastKnownTime(), 'orphaned', 'orphaned', 'gc');
+  }
+
+  #startSweeps(): void {
+    if (this.#sweeper !== undefined || this.#closed) return;
+    // Often enough to cut spans off near their limit, rarely enough to cost nothing; unref'd so it
+    // never keeps the process alive.
+    const every = Math.min(Math.max(this.#maxSpanMicros / 2000, 1000), 60_000);
+    this.#sweeper = setInterval(() => this.#sweep(), every);
+    this.#sweeper.unref();
+  }
+
+  /** Cuts off spans open longer than maxSpanDurationMillis; stops the timer when none is open. */
+  #sweep(): void {
+    const now = this.clock.now();
+    for (const span of this.openSpans.takeOlderThan(now - this.#maxSpanMicros)) {
+      this.#orphaned++;
+      span.cutOff(now, 'orphaned', 'orphaned', 'max_duration');
+    }
+    if (this.openSpans.size === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   readonly #complain = (kind: string, message: string): void => this.diagnostics.report(kind, message);
@@ -151,6 +201,7 @@ class TracerImpl implements Tracer, TracerCore {
       else this.#complain('BAD_KIND', 'kind must be CLIENT, SERVER, PRODUCER or CONSUMER; the span was recorded as a local span');
     }
     return {
+      core: this,
       name: spanName,
       kind,
       tags: cleanTags(options.tags, this.#complain),
@@ -161,7 +212,12 @@ class TracerImpl implements Tracer, TracerCore {
   /** Reads any accepted parent shape once, at wrap time. */
   #parent(p: Parent | null | undefined): ParentInfo | null {
     if (p === undefined || p === null) return null;
-    if (p instanceof RecordingSpan || p instanceof NoopSpan) return p;
+    // A snapshot, not the span: a wrapper must not keep its parent's handle alive (orphan tracking),
+    // and a span's own ID is made hex once here rather than on every call.
+    if (p instanceof RecordingSpan || p instanceof TrackedSpan) {
+      return { traceId: p.traceId, spanId: p.spanId, parentId: p.parentId, sampled: true, debug: p.debug };
+    }
+    if (p instanceof NoopSpan) return p;
     if (typeof p !== 'object') {
       this.#complain('BAD_PARENT', 'parent must be a Span, a SpanContext, a zipkin-js TraceId or null; a new trace was started');
       return null;
@@ -206,7 +262,7 @@ class TracerImpl implements Tracer, TracerCore {
     return parseInt(traceId.slice(-8), 16) < rate * 0x1_0000_0000;
   }
 
-  #begin(site: Site, parent: ParentInfo | null, start: number | undefined): RecordingSpan | NoopSpan {
+  #begin(site: Site, parent: ParentInfo | null, start: number | undefined): RecordingSpan | TrackedSpan | NoopSpan {
     let traceId: string;
     let parentId: string | undefined;
     let debug = false;
@@ -236,7 +292,17 @@ class TracerImpl implements Tracer, TracerCore {
       }
     }
     this.#started++;
-    return new RecordingSpan(this, site, traceId, newSpanId(), parentId, debug ? 1 : 0, start ?? this.clock.now());
+    const at = newSpanIdWords();
+    return this.#handle(new RecordingSpan(site, traceId, idWord(at), idWord(at + 1), parentId, debug ? 1 : 0, start ?? this.clock.now()));
+  }
+
+  /** What user code holds: the span itself, or with orphan tracking a handle watched for collection. */
+  #handle(span: RecordingSpan): RecordingSpan | TrackedSpan {
+    const watch = this.#orphanWatch;
+    if (watch === undefined) return span;
+    const handle = new TrackedSpan(span);
+    watch.register(handle, span);
+    return handle;
   }
 
   traced<A extends unknown[], R>(fn: (span: Span, ...args: A) => R, options: TracedOptions = {}): (...args: A) => Promise<Awaited<R>> {
@@ -267,16 +333,8 @@ class TracerImpl implements Tracer, TracerCore {
         }
       }
       if (thenable) {
-        return Promise.resolve(result).then(
-          (value) => {
-            span.end();
-            return value;
-          },
-          (error: unknown) => {
-            span.fail(error);
-            throw error;
-          },
-        ) as Promise<Awaited<R>>;
+        // Bound to the handle: a call in flight keeps it alive, an abandoned one does not.
+        return Promise.resolve(result).then(settle.ended.bind(span), settle.failed.bind(span)) as Promise<Awaited<R>>;
       }
       span.end();
       return Promise.resolve(result) as Promise<Awaited<R>>;
@@ -300,7 +358,8 @@ class TracerImpl implements Tracer, TracerCore {
         return new NoopSpan(this, parent, true);
       }
       this.#started++;
-      return new RecordingSpan(this, site, parent.traceId, parent.spanId, parent.parentId, spanFlags(parent.debug, true), start ?? this.clock.now());
+      const joined = new RecordingSpan(site, parent.traceId, hexHigh(parent.spanId), hexLow(parent.spanId), parent.parentId, spanFlags(parent.debug, true), start ?? this.clock.now());
+      return this.#handle(joined);
     }
     return this.#begin(site, parent, start);
   }
@@ -316,6 +375,7 @@ class TracerImpl implements Tracer, TracerCore {
   }
 
   async flush(options?: FlushOptions): Promise<FlushResult> {
+    this.#sweep();
     const complete = await this.#batcher.flush(options, false);
     return this.#result(complete);
   }
@@ -323,8 +383,18 @@ class TracerImpl implements Tracer, TracerCore {
   async close(options?: FlushOptions): Promise<FlushResult> {
     if (this.#closed) return this.#result(true);
     this.#uninstallExit?.();
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+    // What is still open is emitted now, marked, rather than lost.
+    const now = this.clock.now();
+    for (const span of this.openSpans.takeAll()) {
+      this.#unfinished++;
+      span.cutOff(now, 'unfinished', 'unfinished', 'close');
+    }
     const complete = await this.#batcher.flush(options, true);
     this.#closed = true;
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
     return this.#result(complete);
   }
 
@@ -353,6 +423,9 @@ class TracerImpl implements Tracer, TracerCore {
       dropped,
       lastError: own?.lastError ?? this.diagnostics.lastError?.message,
       failures: Object.fromEntries(this.diagnostics.counts),
+      open: this.openSpans.size,
+      orphaned: this.#orphaned,
+      unfinished: this.#unfinished,
     };
   }
 }
