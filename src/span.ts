@@ -6,6 +6,7 @@ import { hexWords, newSpanId, newTraceId } from './ids.js';
 import { MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from './limits.js';
 import type { OpenSpans } from './open-spans.js';
 import type { SamplingOnlyContext, SpanContext } from './span-context.js';
+import type zipkin from 'zipkin';
 
 /** Zipkin's span kinds. Absent means a local span. */
 export type SpanKind = 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
@@ -44,7 +45,8 @@ export interface TracedOptions {
  * A zipkin-js `TraceId` is accepted as is (duck-typed: `traceId`, `spanId`, `sampled`, `isDebug()`).
  * A `SamplingOnlyContext` (what `extractB3` returns for `b3: 0`) starts a new trace that keeps the decision.
  */
-export type Parent = Span | SpanContext | SamplingOnlyContext | ParentInfo | ZipkinTraceIdLike;
+// zipkin.TraceId by name: its Option types do not fit ZipkinTraceIdLike's getOrElse(undefined).
+export type Parent = Span | SpanContext | SamplingOnlyContext | ParentInfo | ZipkinTraceIdLike | zipkin.TraceId;
 
 /** The part of a zipkin-js `TraceId` read here. */
 export interface ZipkinTraceIdLike {
