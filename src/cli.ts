@@ -19,7 +19,8 @@ const EXIT_STATUS_HELP = `Exit status:
   1  done, but bad input was skipped (each bad line is reported on stderr with its number)
   2  wrong usage: unknown command or option, missing or bad argument
   3  nothing to show: the file is missing or holds no valid span, the trace is unknown,
-     or Zipkin could not be reached`;
+     or Zipkin could not be reached
+  70 a bug in this tool (the stack trace is printed: please report it)`;
 
 const MAIN_HELP = `Usage: deferred-span <command> [options]
 
@@ -68,6 +69,9 @@ count once). Percentiles are nearest-rank: always a duration that was seen.
 Options:
   --json             print JSON for scripts (durations in microseconds)
   --compare OTHER    put a second run beside the first, with the ratio OTHER / FILE of p50 and p99
+  --color            colour the ratios (red at 1.1× and above, green at 0.9× and below) even when
+                     not writing to a terminal
+  --no-color         no colour (so does the NO_COLOR environment variable)
   -h, --help         show this help
 
 Examples:
@@ -107,10 +111,10 @@ function useColour(flags: { color?: boolean | undefined; 'no-color'?: boolean | 
   return stream.isTTY === true;
 }
 
-/** parseArgs with its errors turned into ours, naming the command and the way to its help. */
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(command: string, args: string[], options: T) {
+/** Runs parseArgs, turning its errors into ours, naming the command and the way to its help. */
+function parsed<T>(command: string, parse: () => T): T {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parse();
   } catch (error) {
     const raw = (error as Error).message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
     const message = raw.charAt(0).toLowerCase() + raw.slice(1);
@@ -220,10 +224,23 @@ async function readTraceFromFile(path: string, wanted: string | undefined, probl
   return { spans, note };
 }
 
-async function readTraceFromZipkin(url: string, wanted: string | undefined, service: string | undefined, problems: ProblemReport): Promise<{ spans: ZipkinSpan[]; note: string }> {
+/** The URL as shown in messages: without user name or password. */
+function redact(input: string): string {
+  try {
+    const u = new URL(input);
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return input;
+  }
+}
+
+async function readTraceFromZipkin(source: string, wanted: string | undefined, service: string | undefined, problems: ProblemReport): Promise<{ spans: ZipkinSpan[]; note: string }> {
+  const url = redact(source);
   try {
     if (wanted !== undefined) {
-      const trace = await fetchTrace(url, wanted);
+      const trace = await fetchTrace(source, wanted);
       if (trace === undefined) {
         throw new NothingError(`Zipkin at ${url} has no trace ${wanted}: it may be older than Zipkin keeps traces, or not yet indexed; run without --trace to see the newest`);
       }
@@ -232,7 +249,7 @@ async function readTraceFromZipkin(url: string, wanted: string | undefined, serv
       if (trace.spans.length === 0) throw new NothingError(`trace ${wanted} from ${url} holds no valid span`);
       return { spans: trace.spans, note: '' };
     }
-    const { traces, problems: found } = await fetchRecentTraces(url, { limit: 10, ...(service === undefined ? {} : { serviceName: service }) });
+    const { traces, problems: found } = await fetchRecentTraces(source, { limit: 10, ...(service === undefined ? {} : { serviceName: service }) });
     for (const p of found) problems.add(url, p);
     problems.finish();
     const start = (t: ZipkinSpan[]): number => Math.min(...t.map((s) => s.timestamp ?? Infinity));
@@ -248,13 +265,21 @@ async function readTraceFromZipkin(url: string, wanted: string | undefined, serv
 }
 
 async function view(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse('view', args, {
-    trace: { type: 'string' },
-    service: { type: 'string' },
-    width: { type: 'string' },
-    color: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-  });
+  const { values, positionals } = parsed('view', () =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        trace: { type: 'string' },
+        service: { type: 'string' },
+        width: { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help === true) {
     io.out.write(VIEW_HELP + '\n');
     return OK;
@@ -353,12 +378,20 @@ function comparisonLines(c: SummaryComparison, base: SpanSummary & { file: strin
 }
 
 async function summary(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse('summary', args, {
-    json: { type: 'boolean' },
-    compare: { type: 'string' },
-    color: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-  });
+  const { values, positionals } = parsed('summary', () =>
+    parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        compare: { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help === true) {
     io.out.write(SUMMARY_HELP + '\n');
     return OK;
