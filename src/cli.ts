@@ -129,7 +129,7 @@ function describeReadError(path: string, error: unknown): string {
     code === 'EISDIR' ? 'it is a folder, not a file' :
     code === 'EACCES' ? 'permission denied' :
     (error as Error).message;
-  return `cannot read ${path}: ${why}${code ? ` (${code})` : ''}. Check the path; tracers without a sink write to $DEFERRED_SPAN_FILE, else to a file in ${'$TMPDIR'}/deferred-span/`;
+  return `cannot read ${path}: ${why}${code ? ` (${code})` : ''}. Check the path; tracers without a sink write to $DEFERRED_SPAN_FILE, else to a file in $TMPDIR/deferred-span/`;
 }
 
 /** Reports skipped lines on stderr, the first few in full. */
