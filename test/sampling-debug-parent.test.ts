@@ -35,7 +35,7 @@ test('children of a debug parent are recorded with debug: true, even at sampleRa
       const multi = s.b3Headers();
       assert.equal(multi['x-b3-flags'], '1');
       assert.equal(multi['x-b3-sampled'], undefined, 'debug implies sampled: the spec says not to send both');
-      assert.equal(s.b3Headers('single').b3.split('-')[2], 'd');
+      assert.equal(s.b3Headers('single').b3?.split('-')[2], 'd');
       assert.equal(s.context.debug, true);
     }
   }

@@ -4,11 +4,19 @@ import { test } from 'node:test';
 import { createTracer, extractB3, memorySink } from '../src/index.js';
 import { assertZipkinSpan } from './helpers/zipkin-spec.js';
 
-for (const [header, sampleRate, expected] of [
-  ['1', 0, { emitted: true, debug: false, sampled: '1' }],
-  ['d', 0, { emitted: true, debug: true, sampled: undefined }],
-  ['0', 1, { emitted: false, debug: false, sampled: '0' }],
-] as const) {
+interface Case {
+  readonly header: string;
+  readonly sampleRate: number;
+  readonly expected: { readonly emitted: boolean; readonly debug: boolean; readonly sampled: string | undefined };
+}
+
+const cases: readonly Case[] = [
+  { header: '1', sampleRate: 0, expected: { emitted: true, debug: false, sampled: '1' } },
+  { header: 'd', sampleRate: 0, expected: { emitted: true, debug: true, sampled: undefined } },
+  { header: '0', sampleRate: 1, expected: { emitted: false, debug: false, sampled: '0' } },
+];
+
+for (const { header, sampleRate, expected } of cases) {
   test(`a "b3: ${header}" parent starts a new trace that keeps the decision, whatever sampleRate (${sampleRate}) says`, async () => {
     const sink = memorySink();
     const tracer = createTracer({ serviceName: 'decision', sink, sampleRate });
