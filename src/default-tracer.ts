@@ -16,7 +16,8 @@ function environmentServiceName(): string {
 /**
  * Sets up the default tracer used by the module-level `traced`. Options are those of
  * `createTracer`; `serviceName` defaults to `OTEL_SERVICE_NAME`. Functions wrapped before this call
- * use the new tracer from their next call on. The previous default tracer is flushed and closed.
+ * use the new tracer from their next call on. The previous default tracer is flushed, not closed:
+ * calls already in flight on it still deliver their spans when they settle.
  *
  * @example configure({ serviceName: 'batch-job', sink: ndjsonFileSink('spans.ndjson') });
  * @throws {OptionsError} naming each bad option.
@@ -26,7 +27,7 @@ export function configure(options: Partial<TracerOptions> = {}): Tracer {
   const previous = current;
   current = next;
   generation++;
-  if (previous) void previous.close();
+  if (previous) void previous.flush();
   return next;
 }
 
