@@ -12,7 +12,7 @@ const HEAP_GROWTH_BOUND = 4 * 1024 * 1024;
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/reliability-soak.ts', import.meta.url));
 
-test(`${CALLS.toLocaleString('en')} traced calls through a drained memory sink keep the heap flat and account for every span`, { timeout: 600_000 }, async () => {
+test(`${CALLS.toLocaleString('en')} traced calls through a drained memory sink keep the heap flat and account for every span`, { timeout: 600_000 }, async (t) => {
   // A child process: --expose-gc, and a heap that holds nothing of the test runner's.
   const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', SCRIPT], {
     env: { ...process.env, CALLS: String(CALLS) },
@@ -30,5 +30,5 @@ test(`${CALLS.toLocaleString('en')} traced calls through a drained memory sink k
   assert.equal(r.heaps.length, 10);
   const [first, ...later] = r.heaps as [number, ...number[]];
   for (const h of later) assert.ok(h - first < HEAP_GROWTH_BOUND, `heap grew from ${first} to ${h} bytes; checkpoints ${r.heaps.join(', ')}`);
-  process.stdout.write(`# soak: ${r.calls} calls in ${r.seconds.toFixed(1)} s, heap after GC ${r.heaps.map((h) => (h / 1048576).toFixed(2)).join(' ')} MiB\n`);
+  t.diagnostic(`${r.calls} calls in ${r.seconds.toFixed(1)} s, heap after GC ${r.heaps.map((h) => (h / 1048576).toFixed(2)).join(' ')} MiB`);
 });
