@@ -30,7 +30,15 @@ const work = async () => {
   return 1;
 };
 
-const factories = [s.bare, s.deferredSampled, s.deferredUnsampled, s.naive, s.zipkinJs, s.otelExplicit];
+const factories = [
+  s.bare,
+  s.deferredSampled,
+  (w) => s.deferredSampled(w, { name: 'deferred-span sampled, trackOrphans', trackOrphans: true }),
+  s.deferredUnsampled,
+  s.naive,
+  s.zipkinJs,
+  s.otelExplicit,
+];
 const scenarios = factories.map((f) => f(work));
 const held = new Array(inflight);
 

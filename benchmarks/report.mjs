@@ -39,3 +39,62 @@ export function cellTable(cell) {
   }
   return lines.join('\n');
 }
+
+const DS = 'deferred-span sampled';
+const TARGETS = [
+  ['naive recorder', 'sampled span cost ÷ naive recorder’s (target ≤ 0.5)', (c) => overheadRatio(c, DS, 'naive recorder'), (x) => x <= 0.5],
+  ['OpenTelemetry explicit parent', 'OpenTelemetry (explicit parent) ÷ sampled span (target ≥ 4)', (c) => overheadRatio(c, 'OpenTelemetry explicit parent', DS), (x) => x >= 4],
+  ['zipkin-js', 'zipkin-js ÷ sampled span (target ≥ 5)', (c) => overheadRatio(c, 'zipkin-js', DS), (x) => x >= 5],
+  ['deferred-span unsampled', 'unsampled call over bare, ns (target ≤ 50)', (c) => analyseCell(c).find((r) => r.name === 'deferred-span unsampled')?.overheadNs ?? NaN, (x) => x <= 50],
+  ['OpenTelemetry AsyncLocalStorage', 'OpenTelemetry (AsyncLocalStorage) ÷ sampled span', (c) => overheadRatio(c, 'OpenTelemetry AsyncLocalStorage', DS), () => true],
+  ['deferred-span sampled, orphan tracking on', 'orphan tracking on, ns over bare', (c) => analyseCell(c).find((r) => r.name === 'deferred-span sampled, orphan tracking on')?.overheadNs ?? NaN, () => true],
+  ['deferred-span sampled, orphan tracking off', 'orphan tracking off, ns over bare', (c) => analyseCell(c).find((r) => r.name === 'deferred-span sampled, orphan tracking off')?.overheadNs ?? NaN, () => true],
+];
+
+/** The target checks that apply to one cell, as rows [label, value, met]. */
+export function cellTargets(cell) {
+  const rows = [];
+  for (const [needs, label, get, ok] of TARGETS) {
+    if (!(needs in cell.samples)) continue;
+    const v = get(cell);
+    rows.push([label, v, ok(v)]);
+  }
+  return rows;
+}
+
+/** Everything as markdown: one section per group and cell, then memory and HTTP. */
+export function renderResults(results) {
+  const out = [];
+  for (const g of results.groups ?? []) {
+    out.push(`### Group \`${g.group}\` (${g.rounds} rounds × ${g.calls.toLocaleString('en-US')} calls per scenario, after ${g.warmupCalls.toLocaleString('en-US')} warm-up calls)`, '');
+    for (const c of g.cells) {
+      out.push(`#### ${c.workload}, ${c.shape}`, '', cellTable(c), '');
+      const t = cellTargets(c);
+      if (t.length > 0) {
+        out.push('| per-round paired figure (median) | value | target met |', '| --- | ---: | :---: |');
+        for (const [label, v, ok] of t) out.push(`| ${label} | ${fmt(v, 2)} | ${ok ? 'yes' : '**no**'} |`);
+        out.push('');
+      }
+    }
+  }
+  const m = results.memory;
+  if (m) {
+    out.push(`### Memory: bytes held per call in flight (${m.inflight.toLocaleString('en-US')} in flight, after forced GC; median of ${m.repeats})`, '');
+    out.push('| scenario | bytes per call in flight | over bare |', '| --- | ---: | ---: |');
+    for (const [name, v] of Object.entries(m.inFlight)) out.push(`| ${name} | ${fmt(v.bytes)} | ${name === 'bare' ? '' : fmt(v.overBare)} |`);
+    const g = m.growth;
+    out.push('', `Heap growth over ${g.calls.toLocaleString('en-US')} sampled calls (sequential, encoding sink), after forced GC, relative to the heap after the first million: ` +
+      g.checkpoints.map((b, i) => `${(i + 1)}M: ${fmt(b / 1024)} KiB`).join(', ') + '.', '');
+  }
+  const h = results.http;
+  if (h) {
+    out.push('### HTTP sink to a local Zipkin server', '');
+    out.push(`CPU the process spends per span sent (traced call + encoding + HTTP, minus the bare calls; ${h.calls.toLocaleString('en-US')} calls, median of 3): **${fmt(h.cpuPerSpanNs / 1000, 2)} µs**.`, '');
+    out.push('| offered spans/s | achieved | sent | dropped | delivered within, ms after the last call | holds |', '| ---: | ---: | ---: | ---: | ---: | :---: |');
+    for (const r of h.sustained) out.push(`| ${fmt(r.rate)} | ${fmt(r.achieved)} | ${fmt(r.sent)} | ${r.dropped} | ${fmt(r.drainMillis)} | ${r.ok ? 'yes' : 'no'} |`);
+    out.push('');
+  } else if (results.httpSkipped) {
+    out.push('### HTTP sink', '', results.httpSkipped, '');
+  }
+  return out.join('\n');
+}

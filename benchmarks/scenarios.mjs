@@ -46,11 +46,13 @@ export function deferredSampled(work, options = {}) {
       for (let i = 0; i < batch.length; i++) if (batch[i].parentId !== rootId) tally.wrongParents++;
     },
   };
-  const tracer = createTracer({ serviceName: SERVICE, sink, warnings: false, ...options });
+  const { name: _name, ...tracerOptions } = options;
+  const tracer = createTracer({ serviceName: SERVICE, sink, warnings: false, ...tracerOptions });
   const root = tracer.startSpan('root');
   rootId = root.context.spanId;
   const call = tracer.traced(work, { name: NAME, kind: 'CLIENT', parent: root });
-  return { name: options.name ?? 'deferred-span sampled', tally, call, tracer, finish: () => tracer.flush(), expectSpans: true };
+  // The root handle stays referenced: with trackOrphans, a dropped unended root is (rightly) emitted as orphaned.
+  return { name: options.name ?? 'deferred-span sampled', tally, call, tracer, root, finish: () => tracer.flush(), expectSpans: true };
 }
 
 /** deferred-span, not sampled (sampleRate 0): must cost next to nothing and emit nothing. */

@@ -25,6 +25,8 @@ const s = await import('./scenarios.mjs');
 const GROUPS = {
   core: [s.bare, s.deferredSampled, s.deferredUnsampled, s.naive, s.zipkinJs, s.otelExplicit],
   als: [s.bare, s.deferredSampled, s.otelAls],
+  // For quick iterations on the hot path.
+  hot: [s.bare, s.deferredSampled, s.deferredUnsampled, s.naive],
   orphans: [
     s.bare,
     (w) => s.deferredSampled(w, { name: 'deferred-span sampled, orphan tracking on', trackOrphans: true }),
