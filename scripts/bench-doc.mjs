@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { overheadRatio, renderResults } from '../benchmarks/report.mjs';
+import { overheadRatio, pairedDifference, renderResults } from '../benchmarks/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const passThrough = process.argv.slice(2);
@@ -48,11 +48,22 @@ if (fan && seq) {
     `| zipkin-js's cost ÷ ours (target ≥ 5) | ${fmt(overheadRatio(fan, 'zipkin-js', DS), 1)} | ${fmt(overheadRatio(seq, 'zipkin-js', DS), 1)} |`,
     `| unsampled call, ns over the bare call (target ≤ 50) | ${fmt(over(fan, 'deferred-span unsampled'))} | ${fmt(over(seq, 'deferred-span unsampled'))} |`,
   );
+  const als = results.groups.find((g) => g.group === 'als');
+  const alsCell = (sh) => als?.cells.find((c) => c.workload === 'async () => 1' && c.shape === sh);
+  if (als) headline.push(`| OpenTelemetry with AsyncLocalStorage ÷ ours, own process (target ≥ 4) | ${fmt(overheadRatio(alsCell('100 concurrent'), 'OpenTelemetry AsyncLocalStorage', DS), 1)} | ${fmt(overheadRatio(alsCell('sequential'), 'OpenTelemetry AsyncLocalStorage', DS), 1)} |`);
+  const orph = results.groups.find((g) => g.group === 'orphans');
+  const orphCell = (sh) => orph?.cells.find((c) => c.workload === 'async () => 1' && c.shape === sh);
+  const ON = 'deferred-span sampled, orphan tracking on';
+  const OFF = 'deferred-span sampled, orphan tracking off';
+  if (orph) headline.push(`| cost of \`trackOrphans: true\` per sampled span, ns (on − off) | ${fmt(pairedDifference(orphCell('100 concurrent'), ON, OFF))} | ${fmt(pairedDifference(orphCell('sequential'), ON, OFF))} |`);
   if (results.memory) {
     const m = results.memory.inFlight;
     headline.push(`| bytes per span in flight over the bare call (target ≤ 300) | ${fmt(m[DS].overBare)} | |`);
+    const t = m['deferred-span sampled, trackOrphans'];
+    if (t) headline.push(`| … with \`trackOrphans: true\` | ${fmt(t.overBare)} | |`);
     headline.push(`| heap growth over ${fmt(results.memory.growth.calls)} sampled calls | ${fmt(results.memory.growth.growthBytes / 1024)} KiB | |`);
   }
+  if (results.http) headline.push(`| HTTP sink to a local Zipkin: CPU per span sent, µs; highest offered rate held with 0 dropped, spans/s | ${fmt(results.http.cpuPerSpanNs / 1000, 1)} µs | ${fmt(Math.max(0, ...results.http.sustained.filter((r) => r.ok).map((r) => r.rate)))}/s |`);
 }
 
 const doc = `# Benchmarks

@@ -141,6 +141,10 @@ export interface TracerCore {
 /** What spans of one traced function (or one startSpan call) share: set up once, not per call. */
 export interface Site {
   readonly core: TracerCore;
+  /** The parent span ID of every span of the site (fixed by its parent), if any. */
+  readonly parentId: string | undefined;
+  /** DEBUG and SHARED, fixed by the parent too. */
+  readonly flags: number;
   readonly name: string;
   readonly kind: SpanKind | undefined;
   readonly tags: Readonly<Record<string, string>> | undefined;
@@ -149,7 +153,6 @@ export interface Site {
 
 const DEBUG = 1;
 const SHARED = 2;
-const ENDED = 4;
 
 /** Turns a rejection reason into the `error` tag's value without ever throwing. */
 export function errorTagValue(reason: unknown): string {
@@ -231,30 +234,42 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   readonly traceId: string;
   readonly idHigh: number;
   readonly idLow: number;
-  readonly parentId: string | undefined;
-  /** Start, epoch microseconds (fractional). */
-  start: number;
+  /**
+   * Start, epoch microseconds, rounded, as whole seconds and microseconds: two small integers
+   * cost no memory of their own, where one large number would be a 16-byte box on every span.
+   */
+  readonly startSeconds: number;
+  readonly startMicros: number;
   /**
    * End, epoch microseconds (fractional); undefined while open. Not 0: a field that holds only
    * numbers is stored as a boxed double, so an open span would carry a 16-byte box for nothing.
    */
   finish: number | undefined = undefined;
-  flags: number;
   /** What few spans have, in one object made on first use: 16 bytes less per span in flight. */
   extra: SpanExtra | undefined = undefined;
   /** Neighbours in the tracer's list of open spans. */
   prev: RecordingSpan | undefined = undefined;
   next: RecordingSpan | undefined = undefined;
 
-  constructor(site: Site, traceId: string, idHigh: number, idLow: number, parentId: string | undefined, flags: number, start: number) {
+  // Parent ID, debug and shared are the site's: every span of a site has the same parent.
+  constructor(site: Site, traceId: string, idHigh: number, idLow: number, start: number) {
     this.site = site;
     this.traceId = traceId;
     this.idHigh = idHigh;
     this.idLow = idLow;
-    this.parentId = parentId;
-    this.flags = flags;
-    this.start = start;
+    const t = Math.round(start);
+    const seconds = Math.floor(t / 1e6);
+    this.startSeconds = seconds;
+    this.startMicros = t - seconds * 1e6;
     site.core.openSpans.add(this);
+  }
+
+  /** Start, epoch microseconds (an integer). */
+  get start(): number {
+    return this.startSeconds * 1e6 + this.startMicros;
+  }
+  get parentId(): string | undefined {
+    return this.site.parentId;
   }
 
   /** The remote endpoint set on this span, if any. */
@@ -268,9 +283,6 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   /** Annotations, if any. */
   get events(): Annotation[] | undefined {
     return this.extra?.events;
-  }
-  #extra(): SpanExtra {
-    return (this.extra ??= { remote: undefined, tags: undefined, events: undefined });
   }
 
   get core(): TracerCore {
@@ -290,13 +302,13 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     return this.id;
   }
   get debug(): boolean {
-    return (this.flags & DEBUG) !== 0;
+    return (this.site.flags & DEBUG) !== 0;
   }
   get shared(): boolean {
-    return (this.flags & SHARED) !== 0;
+    return (this.site.flags & SHARED) !== 0;
   }
   get ended(): boolean {
-    return (this.flags & ENDED) !== 0;
+    return this.finish !== undefined;
   }
   get name(): string {
     return this.site.name;
@@ -305,12 +317,12 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     return this.site.kind;
   }
   get timestamp(): number {
-    return Math.round(this.start);
+    return this.start;
   }
   get duration(): number {
     // Integer microseconds, at least 1, even if an injected clock went backwards. The end is
     // rounded like the start and annotations, so whatever happened inside stays inside.
-    const d = Math.round(this.finish ?? this.start) - Math.round(this.start);
+    const d = Math.round(this.finish ?? this.start) - this.start;
     return d >= 1 ? d : 1;
   }
   get localEndpoint(): Endpoint {
@@ -336,19 +348,8 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     };
   }
 
-  // A method, not an arrow field: a closure per span would cost memory on every call.
-  #complain(kind: string, message: string): void {
-    this.core.diagnostics.report(kind, message);
-  }
-
-  #open(what: string): boolean {
-    if ((this.flags & ENDED) === 0) return true;
-    this.core.diagnostics.report('SPAN_ALREADY_ENDED', `${what} on a span that has already ended was ignored (span "${this.site.name}")`);
-    return false;
-  }
-
   annotate(value: string, timestampMicros?: number): this {
-    if (!this.#open('annotate')) return this;
+    if (!isOpen(this, 'annotate')) return this;
     let ts: number;
     if (timestampMicros === undefined) {
       ts = Math.round(this.core.clock.now());
@@ -356,38 +357,38 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     } else if (typeof timestampMicros === 'number' && Number.isFinite(timestampMicros) && timestampMicros > 0) {
       ts = Math.round(timestampMicros);
     } else {
-      this.#complain('BAD_ANNOTATION', 'an annotation timestamp must be positive epoch microseconds; the current time was used');
+      complainOn(this, 'BAD_ANNOTATION', 'an annotation timestamp must be positive epoch microseconds; the current time was used');
       ts = Math.round(this.core.clock.now());
     }
     let text: string;
     if (typeof value === 'string' && value !== '') {
       text = value.length > MAX_VALUE_LENGTH ? truncate(value, MAX_VALUE_LENGTH) : value;
     } else {
-      const coerced = value === undefined || value === null ? undefined : tagValueString(value, (k, m) => this.#complain(k, m));
+      const coerced = value === undefined || value === null ? undefined : tagValueString(value, (k, m) => complainOn(this, k, m));
       if (coerced === undefined || coerced === '') {
-        this.#complain('BAD_ANNOTATION', 'an annotation value must be a non-empty string; it was dropped');
+        complainOn(this, 'BAD_ANNOTATION', 'an annotation value must be a non-empty string; it was dropped');
         return this;
       }
       text = coerced;
     }
-    (this.#extra().events ??= []).push({ timestamp: ts, value: text });
+    (extraOf(this).events ??= []).push({ timestamp: ts, value: text });
     return this;
   }
 
   tag(key: string, value: unknown): this {
-    if (!this.#open('tag')) return this;
+    if (!isOpen(this, 'tag')) return this;
     if (typeof key !== 'string' || key === '') {
-      this.#complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
+      complainOn(this, 'BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
       return this;
     }
-    const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => this.#complain(k, m));
-    if (text !== undefined) putTag((this.#extra().tags ??= {}), key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key, text);
+    const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => complainOn(this, k, m));
+    if (text !== undefined) putTag((extraOf(this).tags ??= {}), key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key, text);
     return this;
   }
 
   setRemoteEndpoint(endpoint: Endpoint): this {
-    if (!this.#open('setRemoteEndpoint')) return this;
-    this.#extra().remote = cleanEndpoint(endpoint, (k, m) => this.#complain(k, m));
+    if (!isOpen(this, 'setRemoteEndpoint')) return this;
+    extraOf(this).remote = cleanEndpoint(endpoint, (k, m) => complainOn(this, k, m));
     return this;
   }
 
@@ -403,10 +404,11 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   }
 
   end(endTimestampMicros?: number): void {
-    if ((this.flags & ENDED) !== 0) return;
-    this.flags |= ENDED;
+    if (this.finish !== undefined) return;
     const core = this.site.core;
-    this.finish = endTimestampMicros === undefined || !Number.isFinite(endTimestampMicros) ? core.clock.now() : endTimestampMicros;
+    const t = endTimestampMicros === undefined || !Number.isFinite(endTimestampMicros) ? core.clock.now() : endTimestampMicros;
+    // A number, whatever the clock returned: `finish` set is what marks the span ended.
+    this.finish = typeof t === 'number' && t === t ? t : this.start;
     core.openSpans.remove(this);
     core.emit(this);
   }
@@ -417,10 +419,9 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
    * already taken it off the open list.
    */
   cutOff(finish: number, annotation: string, tagKey: string, reason: string): void {
-    if ((this.flags & ENDED) !== 0) return;
-    this.flags |= ENDED;
+    if (this.finish !== undefined) return;
     this.finish = finish > this.start ? finish : this.start;
-    const extra = this.#extra();
+    const extra = extraOf(this);
     (extra.events ??= []).push({ timestamp: Math.round(this.finish), value: annotation });
     putTag((extra.tags ??= {}), tagKey, reason);
     this.site.core.emit(this);
@@ -435,10 +436,25 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   }
 
   fail(error: unknown, endTimestampMicros?: number): void {
-    if ((this.flags & ENDED) !== 0) return;
-    (this.#extra().tags ??= {}).error = truncate(errorTagValue(error), MAX_VALUE_LENGTH);
+    if (this.finish !== undefined) return;
+    (extraOf(this).tags ??= {}).error = truncate(errorTagValue(error), MAX_VALUE_LENGTH);
     this.end(endTimestampMicros);
   }
+}
+
+// Functions, not private methods: a class with private methods gives each instance a brand field.
+function complainOn(span: RecordingSpan, kind: string, message: string): void {
+  span.site.core.diagnostics.report(kind, message);
+}
+
+function isOpen(span: RecordingSpan, what: string): boolean {
+  if (span.finish === undefined) return true;
+  span.site.core.diagnostics.report('SPAN_ALREADY_ENDED', `${what} on a span that has already ended was ignored (span "${span.site.name}")`);
+  return false;
+}
+
+function extraOf(span: RecordingSpan): SpanExtra {
+  return (span.extra ??= { remote: undefined, tags: undefined, events: undefined });
 }
 
 /** The rarely used parts of a recording span. */

@@ -187,7 +187,8 @@ class TracerImpl implements Tracer, TracerCore {
 
   readonly #complain = (kind: string, message: string): void => this.diagnostics.report(kind, message);
 
-  #site(name: unknown, fallback: string, options: TracedOptions): Site {
+  /** `parent` fixes the parent ID and debug flag of every span of the site; `join` marks them shared. */
+  #site(name: unknown, fallback: string, options: TracedOptions, parent: ParentInfo | null, join: boolean): Site {
     let spanName: string;
     if (typeof name === 'string' && name !== '') {
       spanName = name.length > MAX_NAME_LENGTH ? truncate(name, MAX_NAME_LENGTH) : name;
@@ -202,6 +203,8 @@ class TracerImpl implements Tracer, TracerCore {
     }
     return {
       core: this,
+      parentId: join ? parent?.parentId : parent?.traceId === undefined ? undefined : parent.spanId,
+      flags: spanFlags(parent?.debug === true, join),
       name: spanName,
       kind,
       tags: cleanTags(options.tags, this.#complain),
@@ -264,8 +267,6 @@ class TracerImpl implements Tracer, TracerCore {
 
   #begin(site: Site, parent: ParentInfo | null, start: number | undefined): RecordingSpan | TrackedSpan | NoopSpan {
     let traceId: string;
-    let parentId: string | undefined;
-    let debug = false;
     if (parent === null) {
       if (!this.#rootSampled()) {
         this.#unsampled++;
@@ -273,7 +274,7 @@ class TracerImpl implements Tracer, TracerCore {
       }
       traceId = newTraceId(this.traceId128Bit);
     } else {
-      debug = parent.debug;
+      const debug = parent.debug;
       const ptid = parent.traceId;
       if (ptid === undefined) {
         // Sampling-only context: a new trace that keeps the decision.
@@ -288,12 +289,11 @@ class TracerImpl implements Tracer, TracerCore {
           return new NoopSpan(this, parent);
         }
         traceId = ptid;
-        parentId = parent.spanId;
       }
     }
     this.#started++;
     const at = newSpanIdWords();
-    return this.#handle(new RecordingSpan(site, traceId, idWord(at), idWord(at + 1), parentId, debug ? 1 : 0, start ?? this.clock.now()));
+    return this.#handle(new RecordingSpan(site, traceId, idWord(at), idWord(at + 1), start ?? this.clock.now()));
   }
 
   /** What user code holds: the span itself, or with orphan tracking a handle watched for collection. */
@@ -307,8 +307,8 @@ class TracerImpl implements Tracer, TracerCore {
 
   traced<A extends unknown[], R>(fn: (span: Span, ...args: A) => R, options: TracedOptions = {}): (...args: A) => Promise<Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError('traced: fn: expected a function (span, ...args) => value');
-    const site = this.#site(options.name, fn.name || 'traced', options);
     const parent = this.#parent(options.parent);
+    const site = this.#site(options.name, fn.name || 'traced', options, parent, false);
     // The wrapper forwards its caller's own `this` to fn, so the tracer needs a name of its own.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracer = this;
@@ -358,7 +358,9 @@ class TracerImpl implements Tracer, TracerCore {
   }
 
   startSpan(name: string, options: StartSpanOptions = {}): Span {
-    const site = this.#site(name, 'span', options);
+    const parent = this.#parent(options.parent);
+    const joining = options.join === true && parent !== null && parent.traceId !== undefined && parent.spanId !== undefined;
+    const site = this.#site(name, 'span', options, parent, joining);
     let start: number | undefined;
     if (options.startTimestamp !== undefined) {
       if (typeof options.startTimestamp === 'number' && Number.isFinite(options.startTimestamp) && options.startTimestamp > 0) {
@@ -367,14 +369,13 @@ class TracerImpl implements Tracer, TracerCore {
         this.#complain('BAD_TIMESTAMP', 'startTimestamp must be positive epoch microseconds; the current time was used');
       }
     }
-    const parent = this.#parent(options.parent);
-    if (options.join === true && parent !== null && parent.traceId !== undefined && parent.spanId !== undefined) {
+    if (joining && parent !== null && parent.traceId !== undefined && parent.spanId !== undefined) {
       if (!(parent.debug || (parent.sampled ?? this.#traceSampled(parent.traceId)))) {
         this.#unsampled++;
         return new NoopSpan(this, parent, true);
       }
       this.#started++;
-      const joined = new RecordingSpan(site, parent.traceId, hexHigh(parent.spanId), hexLow(parent.spanId), parent.parentId, spanFlags(parent.debug, true), start ?? this.clock.now());
+      const joined = new RecordingSpan(site, parent.traceId, hexHigh(parent.spanId), hexLow(parent.spanId), start ?? this.clock.now());
       return this.#handle(joined);
     }
     return this.#begin(site, parent, start);
