@@ -5,10 +5,15 @@ import type { RecordingSpan } from './span.js';
 /** Default for `flush()` and `close()` when no timeout is given. */
 export const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
 
+/** How long a finished span may wait for its batch to fill: a few event-loop turns at most. */
+export const BATCH_DELAY_MILLIS = 5;
+
 /**
  * Collects finished spans and hands them to the sink in batches, off the traced call path:
- * once per event-loop turn, or at once when a batch is full (a loop of awaits that never
- * yields to the event loop must not grow the queue without bound).
+ * `BATCH_DELAY_MILLIS` after the first span of a batch, or at once when a batch is full (a loop of
+ * awaits that never yields to the event loop must not grow the queue without bound). Not once per
+ * turn: code that yields on every call would then pay a batch, and an immediate, per span. The
+ * timer is not unref'd, so a finishing script waits for its last batch (5 ms at most).
  */
 export class Batcher {
   readonly #sink: Sink;
@@ -53,11 +58,11 @@ export class Batcher {
       this.drain();
     } else if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(this.#onImmediate);
+      setTimeout(this.#onTimer, BATCH_DELAY_MILLIS);
     }
   }
 
-  readonly #onImmediate = (): void => {
+  readonly #onTimer = (): void => {
     this.#scheduled = false;
     this.drain();
   };
