@@ -107,11 +107,21 @@ function annotationsJson(events: readonly Annotation[]): string {
   return '[' + out.slice(1) + ']';
 }
 
+// Siblings share their trace and parent: the text up to the span's own ID is made once for a run of them.
+let lastTraceId = '';
+let lastParentId: string | undefined = '';
+let lastPrefix = '';
+
 function recordingSpanJson(span: RecordingSpan): string {
   const s = siteJson(span);
-  let out = '{"traceId":"' + span.traceId + '"';
-  if (span.parentId !== undefined) out += ',"parentId":"' + span.parentId + '"';
-  out += ',"id":"' + span.id + '"' + s.head + ',"timestamp":' + microsText(span.timestamp) + ',"duration":' + span.duration;
+  const traceId = span.traceId;
+  const parentId = span.parentId;
+  if (traceId !== lastTraceId || parentId !== lastParentId) {
+    lastTraceId = traceId;
+    lastParentId = parentId;
+    lastPrefix = '{"traceId":"' + traceId + (parentId === undefined ? '"' : '","parentId":"' + parentId + '"') + ',"id":"';
+  }
+  let out = lastPrefix + span.id + '"' + s.head + ',"timestamp":' + microsText(span.timestamp) + ',"duration":' + span.duration;
   if (span.debug) out += ',"debug":true';
   if (span.shared) out += ',"shared":true';
   out += s.local;
