@@ -2,7 +2,7 @@
 // exact command, so every figure in the README comes from a run anyone can repeat.
 //   node scripts/bench-doc.mjs [--quick] [--http]      (arguments are passed to benchmarks/run.mjs)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { overheadRatio, pairedDifference, renderResults } from '../benchmarks/re
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const passThrough = process.argv.slice(2);
 const json = join(mkdtempSync(join(os.tmpdir(), 'bench-')), 'results.json');
+const keep = join(root, '.cache/bench/latest.json');
 const command = ['node', 'benchmarks/run.mjs', ...passThrough].join(' ');
 
 const loadBefore = os.loadavg();
@@ -18,6 +19,9 @@ const run = spawnSync(process.execPath, [join(root, 'benchmarks/run.mjs'), ...pa
 if (run.status !== 0) process.exit(run.status ?? 1);
 const loadAfter = os.loadavg();
 const results = JSON.parse(readFileSync(json, 'utf8'));
+// The raw samples too (not committed: .cache/ is ignored), for the README's figures and for checking.
+mkdirSync(dirname(keep), { recursive: true });
+writeFileSync(keep, JSON.stringify(results));
 
 const cpus = os.cpus();
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');

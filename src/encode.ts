@@ -35,8 +35,14 @@ export function jsonString(s: string): string {
 export function microsText(n: number): string {
   if (n < 1e9) return '' + n;
   const seconds = Math.floor(n / 1e6);
-  return seconds + ('' + (1e6 + (n - seconds * 1e6))).slice(1);
+  const micros = n - seconds * 1e6;
+  const millis = Math.floor(micros / 1000);
+  return seconds + DIGITS3[millis]! + DIGITS3[micros - millis * 1000]!;
 }
+
+/** '000' to '999': the sub-second part of a timestamp is two look-ups, not a number made text. */
+const DIGITS3: string[] = [];
+for (let i = 0; i < 1000; i++) DIGITS3.push(String(i).padStart(3, '0'));
 
 function endpointJson(e: Endpoint): string {
   let out = '';
