@@ -170,7 +170,7 @@ export function tagValueString(value: unknown, complain: (kind: string, message:
   switch (typeof value) {
     case 'string':
       if (value.length > MAX_VALUE_LENGTH) {
-        complain('VALUE_TRUNCATED', `a tag value longer than ${MAX_VALUE_LENGTH} characters was cut to that length`);
+        complain('VALUE_TRUNCATED', `a tag or annotation value longer than ${MAX_VALUE_LENGTH} characters was cut to that length`);
         return truncate(value, MAX_VALUE_LENGTH);
       }
       return value;
@@ -362,7 +362,8 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     }
     let text: string;
     if (typeof value === 'string' && value !== '') {
-      text = value.length > MAX_VALUE_LENGTH ? truncate(value, MAX_VALUE_LENGTH) : value;
+      // A long value goes through tagValueString, which cuts it and reports the cut once per kind.
+      text = value.length > MAX_VALUE_LENGTH ? (tagValueString(value, (k, m) => complainOn(this, k, m)) ?? '') : value;
     } else {
       const coerced = value === undefined || value === null ? undefined : tagValueString(value, (k, m) => complainOn(this, k, m));
       if (coerced === undefined || coerced === '') {
@@ -382,7 +383,9 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
       return this;
     }
     const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => complainOn(this, k, m));
-    if (text !== undefined) putTag((extraOf(this).tags ??= {}), key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key, text);
+    if (text === undefined) return this;
+    if (key.length > MAX_TAG_KEY_LENGTH) complainOn(this, 'VALUE_TRUNCATED', `a tag key longer than ${MAX_TAG_KEY_LENGTH} characters was cut to that length`);
+    putTag((extraOf(this).tags ??= {}), key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key, text);
     return this;
   }
 

@@ -191,7 +191,11 @@ class TracerImpl implements Tracer, TracerCore {
   #site(name: unknown, fallback: string, options: TracedOptions, parent: ParentInfo | null, join: boolean): Site {
     let spanName: string;
     if (typeof name === 'string' && name !== '') {
-      spanName = name.length > MAX_NAME_LENGTH ? truncate(name, MAX_NAME_LENGTH) : name;
+      spanName = name;
+      if (name.length > MAX_NAME_LENGTH) {
+        spanName = truncate(name, MAX_NAME_LENGTH);
+        this.#complain('VALUE_TRUNCATED', `a span name longer than ${MAX_NAME_LENGTH} characters was cut to that length`);
+      }
     } else {
       if (name !== undefined) this.#complain('BAD_NAME', `a span name must be a non-empty string; "${fallback}" was used`);
       spanName = fallback;
