@@ -4,6 +4,8 @@ import type { RecordingSpan } from './span.js';
 
 /** Default for `flush()` and `close()` when no timeout is given. */
 export const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
+/** How long past its deadline `close()` waits for the sink to account for what it dropped. */
+const CLOSE_GRACE_MILLIS = 1_000;
 
 /** How long a finished span may wait for its batch to fill: a few event-loop turns at most. */
 export const BATCH_DELAY_MILLIS = 5;
@@ -105,8 +107,11 @@ export class Batcher {
     const deadline = Date.now() + timeout;
     this.drain();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // A sink's close() honours the deadline itself and then counts what it dropped; the grace lets
+    // it finish that count, so close() reports the drops instead of resolving a moment before them.
+    const guard = close ? timeout + CLOSE_GRACE_MILLIS : timeout;
     const expired = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeout);
+      timer = setTimeout(() => resolve(false), guard);
       timer.unref();
     });
     try {

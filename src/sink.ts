@@ -29,7 +29,7 @@ export interface SinkStats {
 
 /** What `flush()` and `close()` resolve to. */
 export interface FlushResult {
-  /** True when everything finished before the call reached its destination in time. */
+  /** True when everything was delivered before the deadline and nothing was dropped while waiting. */
   readonly complete: boolean;
   /** Spans still not delivered when the deadline passed. */
   readonly pending: number;

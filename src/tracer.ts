@@ -397,12 +397,13 @@ class TracerImpl implements Tracer, TracerCore {
 
   async flush(options?: FlushOptions): Promise<FlushResult> {
     this.#sweep();
+    const before = this.#droppedTotal();
     const complete = await this.#batcher.flush(options, false);
-    return this.#result(complete);
+    return this.#result(complete, before);
   }
 
   async close(options?: FlushOptions): Promise<FlushResult> {
-    if (this.#closed) return this.#result(true);
+    if (this.#closed) return this.#result(true, this.#droppedTotal());
     this.#uninstallExit?.();
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
@@ -412,17 +413,26 @@ class TracerImpl implements Tracer, TracerCore {
       this.#unfinished++;
       span.cutOff(now, 'unfinished', 'unfinished', 'close');
     }
+    const before = this.#droppedTotal();
     const complete = await this.#batcher.flush(options, true);
     this.#closed = true;
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
-    return this.#result(complete);
+    return this.#result(complete, before);
   }
 
-  #result(complete: boolean): FlushResult {
+  #droppedTotal(): number {
+    const d = this.stats().dropped;
+    return d.queueFull + d.rejected + d.expired + d.sinkFailed;
+  }
+
+  /** Complete means: in time, nothing left waiting, and nothing dropped while waiting. */
+  #result(complete: boolean, droppedBefore: number): FlushResult {
     const s = this.stats();
     const pending = s.queued + s.inFlight;
-    return { complete: complete && pending === 0, pending, dropped: s.dropped };
+    const d = s.dropped;
+    const droppedNow = d.queueFull + d.rejected + d.expired + d.sinkFailed - droppedBefore;
+    return { complete: complete && pending === 0 && droppedNow === 0, pending, dropped: s.dropped };
   }
 
   stats(): TracerStats {

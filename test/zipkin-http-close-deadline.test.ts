@@ -17,6 +17,9 @@ test('close() past its deadline aborts what is in flight, counts every undeliver
     await firstRequest;
     const result = await tracer.close({ timeoutMillis: 300 });
     assert.equal(result.complete, false);
+    // close() itself already reports the drops: nothing pending, every span expired.
+    assert.equal(result.pending, 0);
+    assert.equal(result.dropped.expired, 1000);
     // By the time sink.close() has settled, the undelivered spans are counted as expired.
     await sink.close();
     const s = sink.stats();
