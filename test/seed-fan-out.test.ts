@@ -2,10 +2,9 @@
 // once; the servers answer in a shuffled order. Every span must land in one trace, with the
 // 4 client spans siblings under the proxy's span and each server span joined to its client's.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { get, listen, stop } from './helpers/http.js';
 import { createTracer, extractB3, memorySink, type Span, type Tracer, type ZipkinSpan } from '../src/index.js';
 import { assertZipkinSpan } from './helpers/zipkin-spec.js';
 
@@ -20,33 +19,6 @@ function deferred(): Deferred {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-async function listen(server: http.Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
-async function stop(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-/** GETs `url` and resolves with the status and the whole body once the response ends. */
-function get(url: string, agent: http.Agent, headers: Record<string, string>, onHeaders?: (res: http.IncomingMessage) => void): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, headers }, (res) => {
-      onHeaders?.(res);
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 const end = (s: ZipkinSpan): number => s.timestamp! + s.duration!;

@@ -1,39 +1,13 @@
 // The seed scenario, sent over HTTP to the real Zipkin and read back through its API: a proxy
 // fans a GET out to 4 object servers at once; each server joins its client's span.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { get, listen, stop } from './helpers/http.js';
 import { createTracer, extractB3, zipkinHttpSink, type Tracer } from '../src/index.js';
 import { getDependencies, getServices, getTrace, requireZipkinUrl, uniqueServiceName, waitFor, zipkinSkip } from './helpers/zipkin.js';
 
 const FRAGMENTS = 4;
-
-async function listen(server: http.Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
-async function stop(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-function get(url: string, agent: http.Agent, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 test('the seed scenario sent to Zipkin reads back as one trace with the right parents, shared client/server spans, a proxy to object-server link with callCount 4, and both services', { skip: zipkinSkip() }, async (t) => {
   const url = `${requireZipkinUrl()}/api/v2/spans`;
