@@ -105,7 +105,7 @@ Scenarios, each wrapping the same workload function:
   that encodes each batch with \`encodeSpans\` and discards the text. Open-span list on (the default),
   \`trackOrphans\` off (the default).
 - **deferred-span unsampled**: the same with \`sampleRate: 0\`.
-- **naive recorder** (benchmarks/naive-recorder.mjs): IDs from \`crypto.randomBytes\`, parent captured at
+- **naive recorder** (benchmarks/naive-recorder.mjs): cheap IDs from \`Math.random\` (so that its one \`JSON.stringify\` per span is most of its cost), parent captured at
   call time, one \`JSON.stringify\` per span, batches joined per event-loop turn: the floor reference.
 - **zipkin-js**: the body of zipkin-instrumentation-fetch around the workload (Tracer, ExplicitContext
   with \`letId(root)\` around each call, HttpClient instrumentation, BatchRecorder, JSON v2 encoding
