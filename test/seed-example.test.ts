@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,21 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import type { ZipkinSpan } from '../src/encode.js';
 import { readSpanFile } from '../src/span-file.js';
+import { runToEnd, type FinishedProcess } from './helpers/process.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'seed-example-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function npmStart(env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function npmStart(env: NodeJS.ProcessEnv): Promise<FinishedProcess> {
+  return runToEnd('npm', ['start', '--silent'], { cwd: root, env });
 }
 
 /** Checks one request's trace: a proxy SERVER root, 4 CLIENT children, and each one's shared SERVER half. */

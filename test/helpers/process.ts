@@ -1,0 +1,22 @@
+// Child processes run as a user would run them: to the end, with their output and exit status.
+import { spawn, type SpawnOptions } from 'node:child_process';
+
+/** A finished child process. */
+export interface FinishedProcess {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `command args` with no standard input and resolves once it has exited and closed its output. */
+export function runToEnd(command: string, args: readonly string[], options: Omit<SpawnOptions, 'stdio'> = {}): Promise<FinishedProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
