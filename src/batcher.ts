@@ -25,6 +25,7 @@ export class Batcher {
   #pending: RecordingSpan[] = [];
   #scheduled = false;
   readonly #writes = new Set<Promise<void>>();
+  #writingSpans = 0;
   /** Spans the sink took without complaint (for sinks that keep no stats of their own). */
   accepted = 0;
   droppedQueueFull = 0;
@@ -41,13 +42,15 @@ export class Batcher {
     return this.#pending.length;
   }
 
-  get writing(): number {
-    return this.#writes.size;
+  /** Spans in writes the sink has not settled yet (an async sink's own backlog). */
+  get writingSpans(): number {
+    return this.#writingSpans;
   }
 
   add(span: RecordingSpan): void {
     const pending = this.#pending;
-    if (pending.length >= this.#maxQueue) {
+    // Spans handed to an async sink still count: a slow sink must not grow memory without bound.
+    if (pending.length + this.#writingSpans >= this.#maxQueue) {
       this.droppedQueueFull++;
       this.#diagnostics.report(
         'QUEUE_FULL',
@@ -83,11 +86,16 @@ export class Batcher {
       return;
     }
     if (result !== undefined && typeof (result as { then?: unknown }).then === 'function') {
+      this.#writingSpans += n;
       const done = Promise.resolve(result).then(
         () => {
+          this.#writingSpans -= n;
           this.accepted += n;
         },
-        (error: unknown) => this.#failed(n, error),
+        (error: unknown) => {
+          this.#writingSpans -= n;
+          this.#failed(n, error);
+        },
       );
       this.#writes.add(done);
       void done.finally(() => this.#writes.delete(done));

@@ -80,7 +80,8 @@ export interface TracerOptions {
    */
   readonly warnings?: boolean;
   /**
-   * Finished spans held for the sink at most; past it new spans are dropped and counted.
+   * Finished spans held for the sink at most: those waiting for their batch plus those in writes an
+   * async sink has not settled yet. Past it new spans are dropped and counted (`queueFull`).
    * @default 100000
    */
   readonly maxQueueSpans?: number;

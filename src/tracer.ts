@@ -448,7 +448,7 @@ class TracerImpl implements Tracer, TracerCore {
       ended: this.#ended,
       unsampled: this.#unsampled,
       queued: b.queued + (own?.queued ?? 0),
-      inFlight: own?.inFlight ?? 0,
+      inFlight: own?.inFlight ?? b.writingSpans,
       sent: own ? own.sent : b.accepted,
       retried: own?.retried ?? 0,
       dropped,
