@@ -111,6 +111,11 @@ export interface Tracer {
 
 const KINDS: ReadonlySet<string> = new Set(['CLIENT', 'SERVER', 'PRODUCER', 'CONSUMER']);
 
+/** A parent that carries IDs, not only a sampling decision. */
+function hasIds(p: ParentInfo | null): p is ParentInfo & { readonly traceId: string; readonly spanId: string } {
+  return p !== null && p.traceId !== undefined && p.spanId !== undefined;
+}
+
 function isZipkinTraceId(p: object): p is ZipkinTraceIdLike {
   return typeof (p as { isDebug?: unknown }).isDebug === 'function' && typeof (p as { sampled?: { getOrElse?: unknown } }).sampled?.getOrElse === 'function';
 }
@@ -363,8 +368,9 @@ class TracerImpl implements Tracer, TracerCore {
 
   startSpan(name: string, options: StartSpanOptions = {}): Span {
     const parent = this.#parent(options.parent);
-    const joining = options.join === true && parent !== null && parent.traceId !== undefined && parent.spanId !== undefined;
-    const site = this.#site(name, 'span', options, parent, joining);
+    // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
+    const joinTo = options.join === true && hasIds(parent) ? parent : undefined;
+    const site = this.#site(name, 'span', options, parent, joinTo !== undefined);
     let start: number | undefined;
     if (options.startTimestamp !== undefined) {
       if (typeof options.startTimestamp === 'number' && Number.isFinite(options.startTimestamp) && options.startTimestamp > 0) {
@@ -373,13 +379,13 @@ class TracerImpl implements Tracer, TracerCore {
         this.#complain('BAD_TIMESTAMP', 'startTimestamp must be positive epoch microseconds; the current time was used');
       }
     }
-    if (joining && parent !== null && parent.traceId !== undefined && parent.spanId !== undefined) {
-      if (!(parent.debug || (parent.sampled ?? this.#traceSampled(parent.traceId)))) {
+    if (joinTo !== undefined) {
+      if (!(joinTo.debug || (joinTo.sampled ?? this.#traceSampled(joinTo.traceId)))) {
         this.#unsampled++;
-        return new NoopSpan(this, parent, true);
+        return new NoopSpan(this, joinTo, true);
       }
       this.#started++;
-      const joined = new RecordingSpan(site, parent.traceId, hexHigh(parent.spanId), hexLow(parent.spanId), start ?? this.clock.now());
+      const joined = new RecordingSpan(site, joinTo.traceId, hexHigh(joinTo.spanId), hexLow(joinTo.spanId), start ?? this.clock.now());
       return this.#handle(joined);
     }
     return this.#begin(site, parent, start);
