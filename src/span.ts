@@ -198,6 +198,17 @@ export function tagValueString(value: unknown, complain: (kind: string, message:
   return undefined;
 }
 
+/** A tag key as stored: cut at `MAX_TAG_KEY_LENGTH` (reported), or undefined when it is not a non-empty string. */
+function tagKey(key: unknown, complain: (kind: string, message: string) => void): string | undefined {
+  if (typeof key !== 'string' || key === '') {
+    complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
+    return undefined;
+  }
+  if (key.length <= MAX_TAG_KEY_LENGTH) return key;
+  complain('VALUE_TRUNCATED', `a tag key longer than ${MAX_TAG_KEY_LENGTH} characters was cut to that length`);
+  return truncate(key, MAX_TAG_KEY_LENGTH);
+}
+
 /** Sets a tag; `__proto__` as a key would set the prototype instead, losing the tag and leaving `{}`. */
 function putTag(tags: Record<string, string>, key: string, value: string): void {
   if (key === '__proto__') Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
@@ -214,10 +225,9 @@ export function cleanTags(
   let any = false;
   for (const key of Object.keys(input)) {
     const value = tagValueString(input[key], complain);
-    if (key === '') {
-      complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
-    } else if (value !== undefined) {
-      putTag(out, truncate(key, MAX_TAG_KEY_LENGTH), value);
+    const k = tagKey(key, complain);
+    if (k !== undefined && value !== undefined) {
+      putTag(out, k, value);
       any = true;
     }
   }
@@ -353,7 +363,7 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     let ts: number;
     if (timestampMicros === undefined) {
       ts = Math.round(this.core.clock.now());
-      if (ts < this.start) ts = Math.ceil(this.start);
+      if (ts < this.start) ts = this.start;
     } else if (typeof timestampMicros === 'number' && Number.isFinite(timestampMicros) && timestampMicros > 0) {
       ts = Math.round(timestampMicros);
     } else {
@@ -378,14 +388,11 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
 
   tag(key: string, value: unknown): this {
     if (!isOpen(this, 'tag')) return this;
-    if (typeof key !== 'string' || key === '') {
-      complainOn(this, 'BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
-      return this;
-    }
+    // The common case, a short string key and value, makes no closure and no call.
+    const name = typeof key === 'string' && key !== '' && key.length <= MAX_TAG_KEY_LENGTH ? key : tagKey(key, (k, m) => complainOn(this, k, m));
+    if (name === undefined) return this;
     const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => complainOn(this, k, m));
-    if (text === undefined) return this;
-    if (key.length > MAX_TAG_KEY_LENGTH) complainOn(this, 'VALUE_TRUNCATED', `a tag key longer than ${MAX_TAG_KEY_LENGTH} characters was cut to that length`);
-    putTag((extraOf(this).tags ??= {}), key.length > MAX_TAG_KEY_LENGTH ? truncate(key, MAX_TAG_KEY_LENGTH) : key, text);
+    if (text !== undefined) putTag((extraOf(this).tags ??= {}), name, text);
     return this;
   }
 

@@ -41,3 +41,17 @@ test('every cut of a long name, tag key, tag value or annotation value is report
   assert.equal(span.tags?.plain?.length, MAX_VALUE_LENGTH);
   assert.equal(span.annotations?.[0]?.value.length, MAX_VALUE_LENGTH);
 });
+
+test('a long tag key given when wrapping is cut and reported the same way as one set on the span', async () => {
+  const events: DiagnosticEvent[] = [];
+  const sink = memorySink();
+  const tracer = createTracer({ serviceName: 'cuts', sink, warnings: false, onError: (e) => events.push(e) });
+  const longKey = 'w'.repeat(MAX_TAG_KEY_LENGTH + 1);
+  await tracer.traced(() => 1, { name: 'wrapped', tags: { [longKey]: 'v' } })();
+  await tracer.flush();
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'VALUE_TRUNCATED').map((e) => e.message),
+    [`a tag key longer than ${MAX_TAG_KEY_LENGTH} characters was cut to that length`],
+  );
+  assert.equal(sink.spans[0]?.tags?.['w'.repeat(MAX_TAG_KEY_LENGTH)], 'v');
+});
