@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTracer, encodeNdjson, memorySink, type Sink, type SpanRecord } from '../src/index.js';
+import { createTracer, encodeNdjson } from '../src/index.js';
+import { recordSink } from './helpers/record-sink.js';
 
 test('default tags appear on every span, function tags override them, and a span\'s own tags override both', async () => {
-  const sink = memorySink();
-  const records: SpanRecord[] = [];
-  const both: Sink = {
-    write(batch) {
-      records.push(...batch);
-      return sink.write(batch);
-    },
-  };
-  const tracer = createTracer({ serviceName: 'tags', sink: both, defaultTags: { env: 'prod', region: 'eu', team: 'storage' } });
+  const sink = recordSink();
+  const records = sink.records;
+  const tracer = createTracer({ serviceName: 'tags', sink, defaultTags: { env: 'prod', region: 'eu', team: 'storage' } });
   const read = tracer.traced(
     (span, own?: Record<string, string>) => {
       for (const [k, v] of Object.entries(own ?? {})) span.tag(k, v);

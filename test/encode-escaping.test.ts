@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createTracer, encodeNdjson, encodeSpan, encodeSpans, MAX_VALUE_LENGTH, toZipkinSpan, type SpanRecord } from '../src/index.js';
+import { recordSink } from './helpers/record-sink.js';
 
 /** A tracer whose sink keeps the raw records, so the encoder can be checked against toZipkinSpan. */
 function recordingTracer(serviceName = 'escapes', defaultTags?: Record<string, string>) {
-  const records: SpanRecord[] = [];
+  const recorded = recordSink();
+  const records = recorded.records;
   const tracer = createTracer({
     serviceName,
-    sink: { write: (batch) => void records.push(...batch) },
+    sink: recorded,
     warnings: false,
     ...(defaultTags && { defaultTags }),
   });

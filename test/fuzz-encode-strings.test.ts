@@ -13,12 +13,11 @@ import {
   MAX_VALUE_LENGTH,
   ndjsonFileSink,
   toZipkinSpan,
-  type Sink,
   type Span,
   type SpanKind,
-  type SpanRecord,
   type Tracer,
 } from '../src/index.js';
+import { recordSink } from './helpers/record-sink.js';
 import { assertValidJsonLine, assertZipkinSpan } from './helpers/zipkin-spec.js';
 
 const RUNS = Number(process.env.FUZZ_ENCODE_RUNS ?? 2_000);
@@ -60,12 +59,6 @@ const spanInput = fc.record({
 });
 type SpanInput = typeof spanInput extends fc.Arbitrary<infer T> ? T : never;
 
-/** A sink that keeps the records themselves, so the test can run the encoder on them. */
-function recordingSink(): Sink & { records: SpanRecord[] } {
-  const records: SpanRecord[] = [];
-  return { records, write: (batch) => void records.push(...batch) };
-}
-
 async function record(tracer: Tracer, input: SpanInput): Promise<void> {
   const options = { kind: input.kind, tags: { [input.siteTag[0]]: input.siteTag[1] }, remoteEndpoint: { serviceName: input.remoteService } };
   const body = (span: Span): void => {
@@ -93,7 +86,7 @@ function assertCut(out: string, original: string, limit: number, what: string): 
 }
 
 test('hostile names, tags, annotations and endpoints always encode to valid Zipkin JSON, cut at the documented limits', async () => {
-  const sink = recordingSink();
+  const sink = recordSink();
   const tracer = createTracer({ serviceName: 'fuzz', sink, warnings: false });
   await fc.assert(
     fc.asyncProperty(spanInput, async (input) => {
@@ -132,7 +125,7 @@ test('hostile names, tags, annotations and endpoints always encode to valid Zipk
 test('a hostile service name on the tracer still gives valid Zipkin JSON', async () => {
   await fc.assert(
     fc.asyncProperty(hostile.filter((n) => n.trim() !== ''), async (serviceName) => {
-      const sink = recordingSink();
+      const sink = recordSink();
       const tracer = createTracer({ serviceName, sink, warnings: false });
       tracer.startSpan('span').end();
       await tracer.flush();

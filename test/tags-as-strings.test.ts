@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTracer, encodeSpans, memorySink, type Sink, type SpanRecord } from '../src/index.js';
+import { createTracer, encodeSpans } from '../src/index.js';
+import { recordSink } from './helpers/record-sink.js';
 import { assertZipkinSpan } from './helpers/zipkin-spec.js';
 
 test('tag values are stored as strings, in memory and in the encoded JSON', async () => {
-  const sink = memorySink();
-  const records: SpanRecord[] = [];
-  const both: Sink = {
-    write(batch) {
-      records.push(...batch);
-      return sink.write(batch);
-    },
-  };
-  const tracer = createTracer({ serviceName: 'tags', sink: both });
+  const sink = recordSink();
+  const records = sink.records;
+  const tracer = createTracer({ serviceName: 'tags', sink });
   await tracer.traced(
     (span) => {
       span.tag('http.status_code', 200).tag('cache.hit', false).tag('bytes', 12345678901234567890n).tag('ratio', 0.25).tag('text', 'plain');

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTracer, zipkinHttpSink, type DiagnosticEvent, type SpanRecord } from '../src/index.js';
+import { recordSink } from './helpers/record-sink.js';
 import { getTrace, requireZipkinUrl, uniqueServiceName, waitFor, zipkinSkip } from './helpers/zipkin.js';
 
 test('when Zipkin rejects a batch for one poisoned span, the batch is split, only that span is dropped and its message is reported once', { skip: zipkinSkip() }, async () => {
   const serviceName = uniqueServiceName('bisect');
   // Valid spans, captured as the records a tracer hands its sink.
-  const records: SpanRecord[] = [];
-  const tracer = createTracer({ serviceName, sink: { write: (batch) => void records.push(...batch) }, warnings: false });
+  const recorded = recordSink();
+  const records = recorded.records;
+  const tracer = createTracer({ serviceName, sink: recorded, warnings: false });
   const root = tracer.startSpan('job');
   const child = root.traced(async () => undefined, { name: 'item' });
   await Promise.all(Array.from({ length: 199 }, () => child()));

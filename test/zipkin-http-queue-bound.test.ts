@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTracer, zipkinHttpSink, type DiagnosticEvent, type SpanRecord } from '../src/index.js';
+import { createTracer, zipkinHttpSink, type DiagnosticEvent } from '../src/index.js';
+import { recordSink } from './helpers/record-sink.js';
 import { fakeCollector, freePort } from './fixtures/http-collector.js';
 
 test('past maxQueueSpans new spans are dropped without blocking, the exact count is reported, and the rest are delivered', async () => {
-  const records: SpanRecord[] = [];
-  const producer = createTracer({ serviceName: 'queue-bound', sink: { write: (batch) => void records.push(...batch) }, warnings: false });
+  const recorded = recordSink();
+  const records = recorded.records;
+  const producer = createTracer({ serviceName: 'queue-bound', sink: recorded, warnings: false });
   const work = producer.traced(async () => undefined, { name: 'item' });
   await Promise.all(Array.from({ length: 1500 }, () => work()));
   await producer.close();

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createTracer, encodeSpans, zipkinHttpSink, type SpanRecord } from '../src/index.js';
+import { createTracer, encodeSpans, zipkinHttpSink } from '../src/index.js';
+import { recordSink } from './helpers/record-sink.js';
 import { fakeCollector } from './fixtures/http-collector.js';
 
 const MAX_QUEUE_BYTES = 64 * 1024;
 
 test('past maxQueueBytes new spans are dropped and counted, so the spans held stay within the byte bound', async () => {
-  const records: SpanRecord[] = [];
-  const producer = createTracer({ serviceName: 'queue-bytes', sink: { write: (batch) => void records.push(...batch) }, warnings: false });
+  const recorded = recordSink();
+  const records = recorded.records;
+  const producer = createTracer({ serviceName: 'queue-bytes', sink: recorded, warnings: false });
   const work = producer.traced(async () => undefined, { name: 'item' });
   await Promise.all(Array.from({ length: 5050 }, () => work()));
   await producer.close();
