@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
 import { freePort } from './fixtures/http-collector.js';
+import { runToEnd } from './helpers/process.js';
 
 const CHILD = new URL('./fixtures/http-exit-child.ts', import.meta.url).pathname;
 
 test('when the collector is unreachable the beforeExit flush gives up at its deadline and the process still ends, without looping', { timeout: 60_000 }, async () => {
   const port = await freePort();
   // createTracer({ flushOnExit: { timeoutMillis: 2000 } }): the option form of the handler.
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'option', `http://127.0.0.1:${port}/api/v2/spans`, '50', '100000'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const { status: code, stderr } = await runToEnd(process.execPath, ['--import', 'tsx', CHILD, 'option', `http://127.0.0.1:${port}/api/v2/spans`, '50', '100000']);
   assert.equal(code, 0, stderr);
   // Retries outlast the flush deadline: the spans are still waiting (backing off) when the
   // process ends, and beforeExit, fired again after the flush, did not start another one.

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
 import { fakeCollector } from './fixtures/http-collector.js';
+import { runToEnd } from './helpers/process.js';
 
 const CHILD = new URL('./fixtures/http-exit-child.ts', import.meta.url).pathname;
 
 test('the sink\'s timers never keep a finished process alive: without an exit handler it ends with its spans still queued', { timeout: 60_000 }, async () => {
   const collector = await fakeCollector();
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'none', collector.url, '40'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { status: code, stderr } = await runToEnd(process.execPath, ['--import', 'tsx', CHILD, 'none', collector.url, '40']);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /exit 0 sent=0 queued=40 inFlight=0/);
     assert.equal(collector.acceptedTotal(), 0, 'this is what flushOnExit is for');

@@ -4,6 +4,8 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 /** A finished child process. */
 export interface FinishedProcess {
   readonly status: number | null;
+  /** The signal that ended it, if one did. */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -17,6 +19,7 @@ export function runToEnd(command: string, args: readonly string[], options: Omit
     child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    // 'close', not 'exit': by then both output streams have been read to their end.
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
 }
