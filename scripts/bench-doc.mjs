@@ -102,8 +102,10 @@ Scenarios, each wrapping the same workload function:
 
 - **bare**: the workload called directly.
 - **deferred-span sampled**: \`tracer.traced(work, { name, kind: 'CLIENT', parent: root })\`, into a sink
-  that encodes each batch with \`encodeSpans\` and discards the text. Open-span list on (the default),
-  \`trackOrphans\` off (the default).
+  that encodes each batch with \`encodeSpansBytes\` (the UTF-8 bytes the HTTP and file sinks send) and
+  discards them. Open-span list on (the default), \`trackOrphans\` off (the default). The other
+  scenarios stop at a flat string and are not charged for turning it into bytes, which their socket
+  write would do: that leans the comparison against this library, not for it.
 - **deferred-span unsampled**: the same with \`sampleRate: 0\`.
 - **naive recorder** (benchmarks/naive-recorder.mjs): cheap IDs from \`Math.random\` (so that its one \`JSON.stringify\` per span is most of its cost), parent captured at
   call time, one \`JSON.stringify\` per span, batches joined per event-loop turn: the floor reference.

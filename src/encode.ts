@@ -60,23 +60,26 @@ function tagsJson(tags: Readonly<Record<string, string>>): string {
 }
 
 /** What every span of one site encodes the same way: computed once per site, not per span. */
-interface SiteJson {
+export interface SiteJson {
   readonly core: TracerCore;
   /** `"kind":…,"name":…` (leading comma included). */
   readonly head: string;
-  /** `,"localEndpoint":{…}`. */
-  readonly local: string;
+  /** `,"debug":true` and `,"shared":true` as the site's flags say, then `,"localEndpoint":{…}`. */
+  readonly flagsLocal: string;
   /** `,"remoteEndpoint":{…}` or ''. */
   readonly remote: string;
   /** Default tags and the site's tags, merged. */
   readonly baseTags: Readonly<Record<string, string>> | undefined;
   /** Their JSON members, without braces, or ''. */
   readonly baseTagsJson: string;
+  /** What follows the local endpoint in a span that has no remote, annotations or tags of its own. */
+  readonly plainTail: string;
 }
 
 const siteCache = new WeakMap<Site, SiteJson>();
 
-function siteJson(span: RecordingSpan): SiteJson {
+/** The site's shared JSON parts, made on its first encoded span. */
+export function siteJson(span: RecordingSpan): SiteJson {
   const cached = siteCache.get(span.site);
   if (cached !== undefined && cached.core === span.core) return cached;
   const { site, core } = span;
@@ -85,13 +88,16 @@ function siteJson(span: RecordingSpan): SiteJson {
   if (site.name !== '') head += ',"name":' + jsonString(site.name);
   const baseTags =
     core.defaultTags === undefined ? site.tags : site.tags === undefined ? core.defaultTags : { ...core.defaultTags, ...site.tags };
+  const remote = site.remoteEndpoint === undefined ? '' : ',"remoteEndpoint":' + endpointJson(site.remoteEndpoint);
+  const baseTagsJson = baseTags === undefined ? '' : tagsJson(baseTags);
   const made: SiteJson = {
     core,
     head,
-    local: ',"localEndpoint":' + endpointJson(core.endpoint),
-    remote: site.remoteEndpoint === undefined ? '' : ',"remoteEndpoint":' + endpointJson(site.remoteEndpoint),
+    flagsLocal: (span.debug ? ',"debug":true' : '') + (span.shared ? ',"shared":true' : '') + ',"localEndpoint":' + endpointJson(core.endpoint),
+    remote,
     baseTags,
-    baseTagsJson: baseTags === undefined ? '' : tagsJson(baseTags),
+    baseTagsJson,
+    plainTail: remote + (baseTagsJson === '' ? '' : ',"tags":{' + baseTagsJson + '}'),
   };
   siteCache.set(site, made);
   return made;
@@ -113,27 +119,13 @@ function annotationsJson(events: readonly Annotation[]): string {
   return '[' + out.slice(1) + ']';
 }
 
-// Siblings share their trace and parent: the text up to the span's own ID is made once for a run of them.
-let lastTraceId = '';
-let lastParentId: string | undefined = '';
-let lastPrefix = '';
-
-function recordingSpanJson(span: RecordingSpan): string {
-  const s = siteJson(span);
-  const traceId = span.traceId;
-  const parentId = span.parentId;
-  if (traceId !== lastTraceId || parentId !== lastParentId) {
-    lastTraceId = traceId;
-    lastParentId = parentId;
-    lastPrefix = '{"traceId":"' + traceId + (parentId === undefined ? '"' : '","parentId":"' + parentId + '"') + ',"id":"';
-  }
-  let out = lastPrefix + span.id + '"' + s.head + ',"timestamp":' + microsText(span.timestamp) + ',"duration":' + span.duration;
-  if (span.debug) out += ',"debug":true';
-  if (span.shared) out += ',"shared":true';
-  out += s.local;
-  out += span.remote === undefined ? s.remote : ',"remoteEndpoint":' + endpointJson(span.remote);
-  if (span.events !== undefined) out += ',"annotations":' + annotationsJson(span.events);
-  const own = span.ownTags;
+/** What follows the local endpoint: the site's plain tail, or the span's own remote, annotations and tags. */
+export function tailJson(span: RecordingSpan, s: SiteJson): string {
+  const extra = span.extra;
+  if (extra === undefined) return s.plainTail;
+  let out = extra.remote === undefined ? s.remote : ',"remoteEndpoint":' + endpointJson(extra.remote);
+  if (extra.events !== undefined) out += ',"annotations":' + annotationsJson(extra.events);
+  const own = extra.tags;
   if (own === undefined) {
     if (s.baseTagsJson !== '') out += ',"tags":{' + s.baseTagsJson + '}';
   } else if (s.baseTags === undefined) {
@@ -150,10 +142,34 @@ function recordingSpanJson(span: RecordingSpan): string {
     // Either part may be empty: a bare comma would make the whole batch invalid JSON.
     out += ',"tags":{' + (overlaps ? tagsJson({ ...s.baseTags, ...own }) : s.baseTagsJson === '' ? ownJson : ownJson === '' ? s.baseTagsJson : s.baseTagsJson + ',' + ownJson) + '}';
   }
-  return out + '}';
+  return out;
 }
 
-function recordJson(r: SpanRecord): string {
+// Siblings share their trace and parent: the text up to the span's own ID is made once for a run of them.
+let lastTraceId = '';
+let lastParentId: string | undefined = '';
+let lastPrefix = '';
+
+/** `{"traceId":…,"parentId":…,"id":"`: the text before a span's own ID. */
+function prefixJson(traceId: string, parentId: string | undefined): string {
+  if (traceId !== lastTraceId || parentId !== lastParentId) {
+    lastTraceId = traceId;
+    lastParentId = parentId;
+    lastPrefix = '{"traceId":"' + traceId + (parentId === undefined ? '"' : '","parentId":"' + parentId + '"') + ',"id":"';
+  }
+  return lastPrefix;
+}
+
+function recordingSpanJson(span: RecordingSpan): string {
+  const s = siteJson(span);
+  return (
+    prefixJson(span.traceId, span.parentId) + span.id + '"' + s.head + ',"timestamp":' + microsText(span.timestamp) +
+    ',"duration":' + span.duration + s.flagsLocal + tailJson(span, s) + '}'
+  );
+}
+
+/** A span of any kind as JSON: the fast path for the tracer's own records, the plain object for others. */
+export function recordJson(r: SpanRecord): string {
   return r instanceof RecordingSpan ? recordingSpanJson(r) : JSON.stringify(toZipkinSpan(r));
 }
 

@@ -19,6 +19,7 @@ export type { Clock } from './clock.js';
 export { monotonicClock } from './clock.js';
 export { encodeSpan, encodeSpans, encodeNdjson, toZipkinSpan } from './encode.js';
 export type { ZipkinSpan } from './encode.js';
+export { encodeSpansBytes, encodeNdjsonBytes } from './encode-bytes.js';
 export { memorySink } from './sinks/memory.js';
 export type { MemorySink } from './sinks/memory.js';
 export { ndjsonFileSink } from './sinks/ndjson-file.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { createTracer, encodeNdjson, encodeSpan, encodeSpans, MAX_VALUE_LENGTH, toZipkinSpan, type SpanRecord } from '../src/index.js';
+import { createTracer, encodeNdjson, encodeNdjsonBytes, encodeSpan, encodeSpans, encodeSpansBytes, MAX_VALUE_LENGTH, toZipkinSpan, type SpanRecord } from '../src/index.js';
 import { recordSink } from './helpers/record-sink.js';
 
 /** A tracer whose sink keeps the raw records, so the encoder can be checked against toZipkinSpan. */
@@ -17,10 +17,13 @@ function recordingTracer(serviceName = 'escapes', defaultTags?: Record<string, s
   return { tracer, records };
 }
 
-/** The encoded batch parses, and equals what toZipkinSpan gives, span by span, in all three encodings. */
+/** The encoded batch parses, and equals what toZipkinSpan gives, span by span, in every encoding. */
 function assertRoundTrip(records: readonly SpanRecord[]): void {
   const expected = records.map((r) => toZipkinSpan(r));
   assert.deepEqual(JSON.parse(encodeSpans(records)), expected);
+  // The byte encoders write the same text as UTF-8, without a string in between.
+  assert.ok(encodeSpansBytes(records).equals(Buffer.from(encodeSpans(records))), 'encodeSpansBytes gives the bytes of encodeSpans');
+  assert.ok(encodeNdjsonBytes(records).equals(Buffer.from(encodeNdjson(records))), 'encodeNdjsonBytes gives the bytes of encodeNdjson');
   const lines = encodeNdjson(records).split('\n');
   assert.equal(lines.pop(), '');
   assert.deepEqual(lines.map((l) => JSON.parse(l)), expected);

@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import {
   createTracer,
   encodeNdjson,
+  encodeNdjsonBytes,
   encodeSpans,
+  encodeSpansBytes,
   MAX_NAME_LENGTH,
   MAX_TAG_KEY_LENGTH,
   MAX_VALUE_LENGTH,
@@ -103,6 +105,9 @@ test('hostile names, tags, annotations and endpoints always encode to valid Zipk
       for (const line of encodeNdjson(sink.records).split('\n').slice(0, -1)) assertValidJsonLine(line);
       // The hand-written encoder says what JSON.stringify of the plain object says.
       assert.deepEqual(span, JSON.parse(JSON.stringify(toZipkinSpan(sink.records[0]!))));
+      // And the byte encoders write exactly that text as UTF-8.
+      assert.ok(encodeSpansBytes(sink.records).equals(Buffer.from(encodeSpans(sink.records))));
+      assert.ok(encodeNdjsonBytes(sink.records).equals(Buffer.from(encodeNdjson(sink.records))));
 
       if (input.name !== '') assertCut(span.name ?? '', input.name, MAX_NAME_LENGTH, 'name');
       const [key, value] = input.tag;

@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { encodeNdjson } from '../encode.js';
+import { encodeNdjsonBytes } from '../encode-bytes.js';
 import type { Sink, SinkStats } from '../sink.js';
 import type { SpanRecord } from '../span.js';
 
@@ -52,7 +52,7 @@ export function ndjsonFileSink(path: string): NdjsonFileSink {
   return {
     path,
     write(batch: SpanRecord[]): Promise<void> {
-      const text = encodeNdjson(batch);
+      const text = encodeNdjsonBytes(batch);
       const n = batch.length;
       queued += n;
       const out = open();

@@ -11,7 +11,7 @@ export interface PostResult {
 
 /** One POST of a JSON body; rejects on network errors and aborts. */
 export interface Transport {
-  post(body: string, signal: AbortSignal): Promise<PostResult>;
+  post(body: Uint8Array, signal: AbortSignal): Promise<PostResult>;
   /** Releases sockets. */
   close(): void;
 }
@@ -52,8 +52,7 @@ export function httpsTransport(url: URL, headers: Readonly<Record<string, string
   return {
     post(body, signal) {
       return new Promise<PostResult>((resolve, reject) => {
-        const payload = Buffer.from(body);
-        const req = request(url, { method: 'POST', agent, signal, headers: { ...sent, 'content-length': String(payload.length) } }, (res) => {
+        const req = request(url, { method: 'POST', agent, signal, headers: { ...sent, 'content-length': String(body.length) } }, (res) => {
           const status = res.statusCode ?? 0;
           const ok = status >= 200 && status < 300;
           let text = '';
@@ -69,7 +68,7 @@ export function httpsTransport(url: URL, headers: Readonly<Record<string, string
           res.on('aborted', () => reject(new Error('the response was cut off')));
         });
         req.on('error', reject);
-        req.end(payload);
+        req.end(body);
       });
     },
     close() {

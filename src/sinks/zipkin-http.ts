@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Diagnostics } from '../diagnostics.js';
-import { encodeSpans } from '../encode.js';
+import { encodeSpansBytes } from '../encode-bytes.js';
 import type { FlushOptions, Sink, SinkStats } from '../sink.js';
 import type { SpanRecord } from '../span.js';
 import { resolveZipkinHttpSinkOptions, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
@@ -18,7 +18,7 @@ export interface ZipkinHttpSink extends Sink {
 /** Spans encoded for one POST. */
 interface Batch {
   readonly records: SpanRecord[];
-  readonly body: string;
+  readonly body: Uint8Array;
   readonly bytes: number;
   /** Failed attempts so far. */
   attempts: number;
@@ -208,8 +208,8 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
     let n = Math.min(records.length, maxBatchSpans, Math.max(1, Math.floor(maxBatchBytes / this.#bytesPerSpan)));
     for (;;) {
       const chunk = records.slice(0, n);
-      const body = encodeSpans(chunk);
-      const bytes = Buffer.byteLength(body);
+      const body = encodeSpansBytes(chunk);
+      const bytes = body.length;
       this.#bytesPerSpan = Math.max(1, Math.ceil(bytes / n));
       if (bytes <= maxBatchBytes || n === 1) {
         records.splice(0, n);
@@ -378,8 +378,8 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
     }
     const mid = records.length >> 1;
     const halves = [records.slice(0, mid), records.slice(mid)].map((part): Batch => {
-      const body = encodeSpans(part);
-      const bytes = Buffer.byteLength(body);
+      const body = encodeSpansBytes(part);
+      const bytes = body.length;
       this.#encodedBytes += bytes;
       return { records: part, body, bytes, attempts: 0 };
     });
