@@ -74,8 +74,8 @@ test('records that are not the tracer’s own (plain objects a user made) encode
   assert.deepEqual(JSON.parse(encodeNdjsonBytes([foreign]).toString('utf8')), toZipkinSpan(foreign));
 });
 
-test('times from an injected clock below 10^9 microseconds and durations above it encode as the text encoder writes them', async () => {
-  const readings = [5, 999_999_999.4, 1_000_000_000, 1_000_000_001, 7, 9_007_199_254_740_000];
+test('times from an injected clock (below 10^9 microseconds, past the year 2286) and durations above 10^9 encode as the text encoder writes them', async () => {
+  const readings = [5, 999_999_999.4, 1_000_000_000, 1_000_000_001, 7, 9_007_199_254_740_000, 2e16, 2e16 + 8];
   let next = 0;
   const clock: Clock = { now: () => readings[Math.min(next++, readings.length - 1)]! };
   const sink = recordSink();
@@ -83,6 +83,7 @@ test('times from an injected clock below 10^9 microseconds and durations above i
   tracer.startSpan('tiny start, huge duration').end();
   tracer.startSpan('across 10^9').end();
   tracer.startSpan('small start, near 2^53 end').end();
+  tracer.startSpan('past the year 2286').end();
   await tracer.flush();
   assert.deepEqual(
     sink.records.map((r) => [r.timestamp, r.duration]),
@@ -90,9 +91,25 @@ test('times from an injected clock below 10^9 microseconds and durations above i
       [5, 999_999_994],
       [1_000_000_000, 1],
       [7, 9_007_199_254_739_993],
+      [2e16, 8],
     ],
   );
   assertSameBytes(sink.records, false);
+});
+
+test('spans of one batch that started in different seconds each get their own time', async () => {
+  let now = 1_764_000_000_000_000;
+  // Each reading 0.7 s after the last: starts fall in different seconds, in both directions of a batch.
+  const clock: Clock = { now: () => (now += 700_001) };
+  const sink = recordSink();
+  const tracer = createTracer({ serviceName: 'seconds', sink, clock, warnings: false });
+  for (let i = 0; i < 12; i++) tracer.startSpan('step').end();
+  await tracer.flush();
+  assert.equal(new Set(sink.records.map((r) => Math.floor(r.timestamp / 1e6))).size, 12);
+  assertSameBytes(sink.records);
+  assertSameBytes([...sink.records].reverse());
+  const parsed = JSON.parse(encodeSpansBytes(sink.records).toString('utf8')) as { timestamp: number }[];
+  assert.deepEqual(parsed.map((s) => s.timestamp), sink.records.map((r) => r.timestamp));
 });
 
 test('a batch bigger than the encoder’s scratch space encodes whole, and a buffer handed out is never changed by a later encode', async () => {
