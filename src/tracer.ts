@@ -322,6 +322,7 @@ class TracerImpl implements Tracer, TracerCore {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracer = this;
     const call = fn as (this: unknown, span: Span, ...rest: unknown[]) => R;
+    if (this.#neverSampled(parent)) return this.#untraced(call, parent?.traceId === undefined ? null : parent);
     return function tracedCall(this: unknown): Promise<Awaited<R>> {
       const span = tracer.#begin(site, parent, undefined);
       let result: R;
@@ -364,6 +365,28 @@ class TracerImpl implements Tracer, TracerCore {
       span.end();
       return Promise.resolve(result) as Promise<Awaited<R>>;
     } as (...args: A) => Promise<Awaited<R>>;
+  }
+
+  /** True when no call under this parent can be sampled: the decision is made once, at wrap time. */
+  #neverSampled(parent: ParentInfo | null): boolean {
+    if (parent?.debug === true) return false;
+    const sampled = parent?.sampled;
+    return sampled === false || (sampled === undefined && this.#sampleRate <= 0);
+  }
+
+  /** The wrapper of a function whose calls are never sampled: no decision, no record, just a span to propagate with. */
+  #untraced<R>(call: (this: unknown, span: Span, ...rest: unknown[]) => R, parent: ParentInfo | null): (...args: unknown[]) => Promise<Awaited<R>> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const tracer = this;
+    return function untracedCall(this: unknown): Promise<Awaited<R>> {
+      tracer.#unsampled++;
+      try {
+        // eslint-disable-next-line prefer-rest-params
+        return Promise.resolve(invoke(call, this, new NoopSpan(tracer, parent), arguments)) as Promise<Awaited<R>>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
   }
 
   startSpan(name: string, options: StartSpanOptions = {}): Span {
@@ -473,6 +496,24 @@ class TracerImpl implements Tracer, TracerCore {
  * const tracer = createTracer({ serviceName: 'proxy', sink: zipkinHttpSink() });
  * @throws {OptionsError} naming each bad option, e.g. `serviceName: expected a non-empty string, like "checkout"`.
  */
+/**
+ * Calls `fn` with the span and the wrapper's arguments. Fixed arities for the usual calls: a rest
+ * array and a spread cost more on every call. (The sampled wrapper keeps its own copy of the switch:
+ * through this helper it measured a few percent slower.)
+ */
+function invoke<R>(fn: (this: unknown, span: Span, ...rest: unknown[]) => R, self: unknown, span: Span, args: IArguments): R {
+  switch (args.length) {
+    case 0:
+      return fn.call(self, span);
+    case 1:
+      return fn.call(self, span, args[0]);
+    case 2:
+      return fn.call(self, span, args[0], args[1]);
+    default:
+      return fn.call(self, span, ...args);
+  }
+}
+
 export function createTracer(options: TracerOptions): Tracer {
   return new TracerImpl(options);
 }
