@@ -70,8 +70,8 @@ function setTemplate(made: SiteBytes, span: RecordingSpan): void {
   const parentId = span.site.parentId;
   const beforeId = '{"traceId":"' + traceId + (parentId === undefined ? '"' : '","parentId":"' + parentId + '"') + ',"id":"';
   const beforeTimestamp = beforeId + '0000000000000000"' + siteJson(span).head + ',"timestamp":';
-  // Up to the timestamp the text is ASCII but for the name, which comes after the ID: offsets in
-  // characters are offsets in bytes as far as the ID, and the timestamp's is measured in bytes.
+  // IDs are ASCII: their offsets in characters are offsets in bytes. The timestamp comes after the
+  // name, which may not be: its offset is measured in bytes.
   const head = encoder.encode(beforeTimestamp);
   made.template = encoder.encode(beforeTimestamp + '0'.repeat(TIMESTAMP_DIGITS) + DURATION);
   made.templateTraceId = traceId;
@@ -181,7 +181,10 @@ function putRecordingSpan(span: RecordingSpan): void {
   b.set(template, start);
   // A root site's spans each have their own trace: same length, written over the template's.
   if (traceId !== site.templateTraceId) {
-    for (let i = 0, at = start + TRACE_ID_AT; i < traceId.length; i++) b[at + i] = traceId.charCodeAt(i);
+    // 16 or 32 hex characters: four per store.
+    for (let i = 0, at = start + TRACE_ID_AT; i < traceId.length; i += 4) {
+      v.setInt32(at + i, traceId.charCodeAt(i) | (traceId.charCodeAt(i + 1) << 8) | (traceId.charCodeAt(i + 2) << 16) | (traceId.charCodeAt(i + 3) << 24), true);
+    }
   }
   const idAt = start + site.idAt;
   writeWordHex(v, idAt, span.idHigh);

@@ -44,9 +44,15 @@ test('a mixed batch (several sites, 64- and 128-bit traces, joined spans, own ta
   joined.end();
   client.end();
   narrow.startSpan('', { kind: 'PRODUCER' }).end();
+  // Root calls of one wrapped function: a trace each, written over the site's template.
+  const job = async (): Promise<number> => 1;
+  const wideRoot = wide.traced(job, { name: 'item' });
+  const narrowRoot = narrow.traced(job, { name: 'item' });
+  for (let i = 0; i < 3; i++) await Promise.all([wideRoot(), narrowRoot()]);
   root.end();
   await Promise.all([wide.flush(), narrow.flush()]);
-  assert.equal(sink.records.length, 44);
+  assert.equal(sink.records.length, 50);
+  assert.equal(new Set(sink.records.filter((r) => r.name === 'item').map((r) => r.traceId)).size, 6);
   assert.ok(sink.records.some((r) => r.shared));
   assert.ok(sink.records.some((r) => r.traceId.length === 16));
   assertSameBytes(sink.records);
