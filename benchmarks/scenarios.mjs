@@ -44,6 +44,15 @@ export function bare(work) {
   return { name: 'bare', tally, call: work, async finish() {}, expectSpans: false };
 }
 
+/**
+ * The bare workload again, as a control: its difference from `bare` is the noise of one cell, the
+ * size below which a difference measured there means nothing.
+ */
+export function bareAgain(work) {
+  const tally = new Tally();
+  return { name: 'bare again (noise control)', tally, call: work, async finish() {}, expectSpans: false };
+}
+
 /** deferred-span, sampled, into a sink that encodes each batch to Zipkin JSON bytes, as its HTTP and file sinks do, and discards them. */
 export function deferredSampled(work, options = {}) {
   const tally = new Tally();

@@ -23,10 +23,10 @@ if (args.group === 'als') context.setGlobalContextManager(new AsyncLocalStorageC
 
 const s = await import('./scenarios.mjs');
 const GROUPS = {
-  core: [s.bare, s.deferredSampled, s.deferredUnsampled, s.naive, s.zipkinJs, s.otelExplicit],
+  core: [s.bare, s.bareAgain, s.deferredSampled, s.deferredUnsampled, s.naive, s.zipkinJs, s.otelExplicit],
   als: [s.bare, s.deferredSampled, s.otelAls],
   // For quick iterations on the hot path.
-  hot: [s.bare, s.deferredSampled, s.deferredUnsampled, s.naive],
+  hot: [s.bare, s.bareAgain, s.deferredSampled, s.deferredUnsampled, s.naive],
   orphans: [
     s.bare,
     (w) => s.deferredSampled(w, { name: 'deferred-span sampled, orphan tracking on', trackOrphans: true }),

@@ -13,3 +13,15 @@ export function range(values) {
   const v = values.filter((x) => Number.isFinite(x));
   return v.length === 0 ? [NaN, NaN] : [Math.min(...v), Math.max(...v)];
 }
+
+/**
+ * A distribution-free 95% interval for the median of a list: the order statistics whose ranks a
+ * binomial(n, 1/2) keeps within about 1.96 standard deviations of n/2. [NaN, NaN] below 6 values.
+ */
+export function medianInterval(values) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const n = v.length;
+  if (n < 6) return [NaN, NaN];
+  const k = Math.max(1, Math.floor(n / 2 - 0.98 * Math.sqrt(n)));
+  return [v[k - 1], v[n - k]];
+}
