@@ -44,8 +44,8 @@ export interface ZipkinHttpSinkOptions {
   /** Fraction of each wait that is random, 0 (none) to 1 (full jitter). @default 0.5 */
   readonly jitter?: number;
   /**
-   * Trusted CA certificate(s), PEM, for an HTTPS collector with a private CA. Setting it sends
-   * through `node:https` instead of `fetch` (Node's fetch cannot take a CA without undici).
+   * Trusted CA certificate(s), PEM, for an HTTPS collector with a private CA: the sink's own agent
+   * trusts them instead of the usual public CAs, and the rest of the process is not affected.
    */
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
   /** Called with every failure of this sink (per request, never per span). */
@@ -137,7 +137,7 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['url'], message: `expected an http: or https: URL, got ${url.protocol}` });
     }
     if (url.username !== '' || url.password !== '') {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'credentials in the URL are not sent by fetch and would leak into messages; pass them in headers, e.g. { authorization: "Basic …" }' });
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'credentials in the URL would leak into messages and logs; pass them in headers, e.g. { authorization: "Basic …" }' });
     }
     if (o.ca !== undefined && url.protocol !== 'https:') {
       ctx.addIssue({ code: 'custom', path: ['ca'], message: 'a CA only applies to an https: URL; remove ca or use https://' });

@@ -4,7 +4,7 @@ import { encodeSpansBytes } from '../encode-bytes.js';
 import type { FlushOptions, Sink, SinkStats } from '../sink.js';
 import type { SpanRecord } from '../span.js';
 import { resolveZipkinHttpSinkOptions, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
-import { fetchTransport, httpsTransport, type PostResult, type Transport } from './zipkin-http-transport.js';
+import { nodeTransport, type PostResult, type Transport } from './zipkin-http-transport.js';
 
 /** A sink that POSTs spans to Zipkin's v2 HTTP API. */
 export interface ZipkinHttpSink extends Sink {
@@ -104,7 +104,7 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
   constructor(o: ResolvedZipkinHttpSinkOptions) {
     this.#o = o;
     this.url = o.url.origin + o.url.pathname;
-    this.#transport = o.ca === undefined ? fetchTransport(o.url, o.headers) : httpsTransport(o.url, o.headers, o.ca, o.maxInFlight);
+    this.#transport = nodeTransport(o.url, o.headers, o.ca, o.maxInFlight);
     this.#limit = pLimit(o.maxInFlight);
     this.#diagnostics = new Diagnostics(o.onError, o.warnings);
     // Each value, and each long word of it: a collector may echo the token without its "Bearer ".
@@ -139,7 +139,7 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
     this.#diagnostics.report(kind, text, this.#redactError(error));
   }
 
-  /** The error as is, unless its text holds a header value (fetch quotes an invalid one). */
+  /** The error as is, unless its text holds a header value (an HTTP client may quote an invalid one). */
   #redactError(error: unknown): unknown {
     if (!(error instanceof Error) || this.#secrets.length === 0) return error;
     const cause = (error as { cause?: unknown }).cause;
