@@ -247,6 +247,7 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   /**
    * Start, epoch microseconds, rounded, as whole seconds and microseconds: two small integers
    * cost no memory of their own, where one large number would be a 16-byte box on every span.
+   * (Whole seconds stay small integers until 2038, when they pass 2^31; then they are boxed.)
    */
   readonly startSeconds: number;
   readonly startMicros: number;
@@ -270,7 +271,8 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     const t = Math.round(start);
     const seconds = Math.floor(t / 1e6);
     this.startSeconds = seconds;
-    this.startMicros = t - seconds * 1e6;
+    // `| 0`: the difference of two doubles would be stored as a 16-byte heap number, integral or not.
+    this.startMicros = (t - seconds * 1e6) | 0;
     site.core.openSpans.add(this);
   }
 
