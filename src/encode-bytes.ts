@@ -267,6 +267,7 @@ function encode(records: readonly SpanRecord[], ndjson: boolean): Buffer {
  * Encodes a batch as the JSON array that `POST /api/v2/spans` takes, as UTF-8 bytes: the same
  * bytes as `Buffer.from(encodeSpans(records))`, made without building the text first. The buffer
  * is the caller's: later calls do not touch it.
+ * @throws whatever a getter of a record that is not the tracer's own throws (the tracer's never do).
  * @example await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: encodeSpansBytes(spans) })
  */
 export function encodeSpansBytes(records: readonly SpanRecord[]): Buffer {
@@ -276,6 +277,7 @@ export function encodeSpansBytes(records: readonly SpanRecord[]): Buffer {
 /**
  * Encodes a batch as NDJSON bytes, one span per line, each line ending with `\n`: the same bytes as
  * `Buffer.from(encodeNdjson(records))`. The buffer is the caller's: later calls do not touch it.
+ * @throws whatever a getter of a record that is not the tracer's own throws (the tracer's never do).
  * @example fs.appendFileSync(file, encodeNdjsonBytes(spans))
  */
 export function encodeNdjsonBytes(records: readonly SpanRecord[]): Buffer {

@@ -175,6 +175,7 @@ export function recordJson(r: SpanRecord): string {
 
 /**
  * Encodes one span as a line of Zipkin v2 JSON.
+ * @throws whatever a getter of a record that is not the tracer's own throws (the tracer's never do).
  * @example fs.appendFileSync(file, encodeSpan(span) + '\n')
  */
 export function encodeSpan(record: SpanRecord): string {
@@ -183,7 +184,10 @@ export function encodeSpan(record: SpanRecord): string {
 
 /**
  * Encodes a batch as the JSON array that `POST /api/v2/spans` takes. Built by hand over the compact
- * records: no `JSON.stringify` per span, and strings escaped only when they need it.
+ * records: no `JSON.stringify` per span, and strings escaped only when they need it. A sink that
+ * sends bytes should use `encodeSpansBytes`: the same JSON, without the text in between.
+ * @throws whatever a getter of a record that is not the tracer's own throws (the tracer's never do).
+ * @example const body = encodeSpans(spans); // '[{"traceId":…},…]'
  */
 export function encodeSpans(records: readonly SpanRecord[]): string {
   let out = '[';
@@ -194,14 +198,22 @@ export function encodeSpans(records: readonly SpanRecord[]): string {
   return out + ']';
 }
 
-/** Encodes a batch as NDJSON: one span per line, each line ending with `\n`. */
+/**
+ * Encodes a batch as NDJSON: one span per line, each line ending with `\n`.
+ * @throws whatever a getter of a record that is not the tracer's own throws (the tracer's never do).
+ * @example process.stdout.write(encodeNdjson(spans))
+ */
 export function encodeNdjson(records: readonly SpanRecord[]): string {
   let out = '';
   for (let i = 0; i < records.length; i++) out += recordJson(records[i]!) + '\n';
   return out;
 }
 
-/** A finished span as a plain Zipkin v2 object (what `memorySink().spans` holds). */
+/**
+ * A finished span as a plain Zipkin v2 object (what `memorySink().spans` holds).
+ * @throws whatever a getter of a record that is not the tracer's own throws (the tracer's never do).
+ * @example assert.equal(toZipkinSpan(record).name, 'get fragment')
+ */
 export function toZipkinSpan(r: SpanRecord): ZipkinSpan {
   const out: ZipkinSpan = { traceId: r.traceId, id: r.id };
   if (r.parentId !== undefined) out.parentId = r.parentId;
