@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { createTracer, encodeNdjson, extractB3, type Span, type SpanRecord, type TracerStats } from '../src/index.js';
+import { createTracer, encodeNdjsonBytes, extractB3, type Span, type SpanRecord, type TracerStats } from '../src/index.js';
 import { readSpanFile } from '../src/span-file.js';
 import { renderWaterfall } from '../src/waterfall.js';
 import { fetchTrace } from '../src/zipkin-query.js';
@@ -257,7 +257,7 @@ async function measureOverhead(calls: number, rounds: number): Promise<{ bareNs:
     warnings: false,
     sink: {
       write(batch: SpanRecord[]) {
-        encodeNdjson(batch);
+        encodeNdjsonBytes(batch);
       },
     },
   });

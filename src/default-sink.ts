@@ -14,15 +14,17 @@ export function defaultSinkTarget(serviceName: string): { kind: 'file'; path: st
 }
 
 /**
- * The sink a tracer uses when none is given. Says once, on stderr, where the spans go, so that
- * spans are never lost silently.
+ * The sink a tracer uses when none is given. When nothing in the environment chose where spans go,
+ * says once, on stderr, where they went, so that spans are never lost silently.
  */
 export function defaultSink(serviceName: string): Sink {
   const zipkin = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
   // zipkinHttpSink reads the URL from the environment itself; a bad one throws an OptionsError naming it.
   if (zipkin !== undefined && zipkin !== '') return zipkinHttpSink();
   const target = defaultSinkTarget(serviceName);
-  if (!announced.has(target.path)) {
+  // DEFERRED_SPAN_FILE is the user's own choice of file: nothing to tell them.
+  const chosen = process.env.DEFERRED_SPAN_FILE !== undefined && process.env.DEFERRED_SPAN_FILE !== '';
+  if (!chosen && !announced.has(target.path)) {
     announced.add(target.path);
     process.emitWarning(
       `no sink configured for service "${serviceName}": spans are appended to ${target.path} (NDJSON). ` +

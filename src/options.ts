@@ -52,7 +52,7 @@ export interface TracerOptions {
   /**
    * Where finished spans go.
    * @default zipkinHttpSink() when OTEL_EXPORTER_ZIPKIN_ENDPOINT is set, else ndjsonFileSink() on
-   * DEFERRED_SPAN_FILE or `<tmpdir>/deferred-span/<serviceName>.ndjson`, announced once on stderr
+   * DEFERRED_SPAN_FILE or `<tmpdir>/deferred-span/<serviceName>.ndjson` (the last announced once on stderr)
    */
   readonly sink?: Sink;
   /**

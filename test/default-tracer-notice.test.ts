@@ -34,9 +34,9 @@ function noticeLines(stderr: string): string[] {
 test('without configuration, traced says once on stderr which NDJSON file the spans go to, and they are there', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deferred-span-notice-'));
   try {
-    const file = join(dir, 'spans.ndjson');
-    const { code, stderr } = await run({ DEFERRED_SPAN_FILE: file });
+    const { code, stderr } = await run({ TMPDIR: dir });
     assert.equal(code, 0, stderr);
+    const file = join(dir, 'deferred-span', 'unknown_service_node.ndjson');
     const notices = noticeLines(stderr);
     assert.equal(notices.length, 1, stderr);
     assert.match(notices[0]!, /DeferredSpanNotice/);
@@ -44,6 +44,19 @@ test('without configuration, traced says once on stderr which NDJSON file the sp
     const spans = spansIn(file);
     assert.deepEqual(spans.map((s) => s.tags.i).sort(), ['0', '1', '2']);
     for (const s of spans) assert.equal(s.localEndpoint.serviceName, 'unknown_service:node');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with DEFERRED_SPAN_FILE set, the spans go to that file and nothing is said: the user chose it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deferred-span-notice-'));
+  try {
+    const file = join(dir, 'spans.ndjson');
+    const { code, stderr } = await run({ DEFERRED_SPAN_FILE: file, TMPDIR: dir });
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(noticeLines(stderr), [], stderr);
+    assert.deepEqual(spansIn(file).map((s) => s.tags.i).sort(), ['0', '1', '2']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
