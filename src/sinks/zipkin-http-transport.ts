@@ -6,6 +6,8 @@ export interface PostResult {
   readonly status: number;
   /** The `retry-after` header, as sent. */
   readonly retryAfter: string | null;
+  /** The `location` header of a redirect, as sent. */
+  readonly location: string | null;
   /** The body, read only for failures, at most `MAX_ERROR_BODY` characters. */
   readonly text: string;
 }
@@ -50,8 +52,13 @@ export function nodeTransport(url: URL, headers: Readonly<Record<string, string>
             if (!ok && text.length < MAX_ERROR_BODY) text += chunk;
           });
           res.on('end', () => {
-            const retryAfter = res.headers['retry-after'];
-            resolve({ status, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, text: text.slice(0, MAX_ERROR_BODY) });
+            const { 'retry-after': retryAfter, location } = res.headers;
+            resolve({
+              status,
+              retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+              location: typeof location === 'string' ? location : null,
+              text: text.slice(0, MAX_ERROR_BODY),
+            });
           });
           res.on('error', reject);
           res.on('aborted', () => reject(new Error('the response was cut off')));

@@ -4,7 +4,7 @@ import { encodeSpansBytes } from '../encode-bytes.js';
 import type { FlushOptions, Sink, SinkStats } from '../sink.js';
 import type { SpanRecord } from '../span.js';
 import { resolveZipkinHttpSinkOptions, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
-import { nodeTransport, type PostResult, type Transport } from './zipkin-http-transport.js';
+import { MAX_ERROR_BODY, nodeTransport, type PostResult, type Transport } from './zipkin-http-transport.js';
 
 /** A sink that POSTs spans to Zipkin's v2 HTTP API. */
 export interface ZipkinHttpSink extends Sink {
@@ -323,6 +323,18 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
           return;
         }
         const said = this.#redactBody(result.text.trim().replace(/\s+/g, ' '));
+        if (status >= 300 && status < 400) {
+          // Not followed: a redirect would re-send every batch twice, and the auth headers to
+          // wherever it points. The fix is a url that needs none.
+          this.#settle(batch);
+          this.#rejected += n;
+          const to = result.location === null ? '' : ` to ${this.#redactBody(result.location.slice(0, MAX_ERROR_BODY))}`;
+          this.#report(
+            'ZIPKIN_REDIRECTED',
+            `${this.url} answered HTTP ${status}, a redirect${to}; redirects are not followed, so ${n} span(s) were dropped and counted as rejected. Set url to the address the collector redirects to`,
+          );
+          return;
+        }
         if (SPLIT_STATUSES.has(status)) return this.#split(batch, status, said);
         if (REFUSED_STATUSES.has(status)) {
           this.#settle(batch);
