@@ -21,10 +21,6 @@ function take(n: number): number {
   return at;
 }
 
-function take8(): number {
-  return take(8);
-}
-
 function isZero(at: number): boolean {
   const p = pool;
   return (p[at]! | p[at + 1]! | p[at + 2]! | p[at + 3]! | p[at + 4]! | p[at + 5]! | p[at + 6]! | p[at + 7]!) === 0;
@@ -35,8 +31,8 @@ function isZero(at: number): boolean {
 
 /** A random 64-bit span ID: 16 lowercase hex characters, never all zeros. */
 export function newSpanId(): string {
-  let at = take8();
-  while (isZero(at)) at = take8();
+  let at = take(8);
+  while (isZero(at)) at = take(8);
   return pool.toString('hex', at, at + 8);
 }
 
@@ -54,8 +50,8 @@ export function newTraceId(bits128: boolean): string {
  * `idWord(at)` and `idWord(at + 1)`, before the next draw. No string is made per span.
  */
 export function newSpanIdWords(): number {
-  let at = take8();
-  while (isZero(at)) at = take8();
+  let at = take(8);
+  while (isZero(at)) at = take(8);
   return at >> 2;
 }
 
