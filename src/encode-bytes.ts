@@ -1,4 +1,4 @@
-import { encodeNdjson, encodeSpans, recordJson, siteJson, tailJson } from './encode.js';
+import { encodeNdjson, encodeSpans, recordJson, siteJson, tailJson, type SiteJson } from './encode.js';
 import { RecordingSpan, type Site, type SpanRecord } from './span.js';
 
 /**
@@ -18,6 +18,8 @@ import { RecordingSpan, type Site, type SpanRecord } from './span.js';
  */
 interface SiteBytes {
   readonly site: Site;
+  /** The same parts as text. */
+  readonly json: SiteJson;
   /**
    * `{"traceId":"…","parentId":"…","id":"…","kind":…,"name":…,"timestamp":…,"duration":` for one
    * trace ID, with room for a 16-digit timestamp (every start from 2001 to 2286).
@@ -51,6 +53,7 @@ function siteBytes(span: RecordingSpan): SiteBytes {
     const s = siteJson(span);
     made = {
       site,
+      json: s,
       template: new Uint8Array(0),
       templateTraceId: '',
       idAt: 0,
@@ -69,14 +72,12 @@ function setTemplate(made: SiteBytes, span: RecordingSpan): void {
   const traceId = span.traceId;
   const parentId = span.site.parentId;
   const beforeId = '{"traceId":"' + traceId + (parentId === undefined ? '"' : '","parentId":"' + parentId + '"') + ',"id":"';
-  const beforeTimestamp = beforeId + '0000000000000000"' + siteJson(span).head + ',"timestamp":';
-  // IDs are ASCII: their offsets in characters are offsets in bytes. The timestamp comes after the
-  // name, which may not be: its offset is measured in bytes.
-  const head = encoder.encode(beforeTimestamp);
-  made.template = encoder.encode(beforeTimestamp + '0'.repeat(TIMESTAMP_DIGITS) + DURATION);
+  made.template = encoder.encode(beforeId + '0000000000000000"' + made.json.head + ',"timestamp":' + '0'.repeat(TIMESTAMP_DIGITS) + DURATION);
   made.templateTraceId = traceId;
+  // IDs are ASCII: their offsets in characters are offsets in bytes. The timestamp comes after the
+  // name, which may not be; counted from the end, it is past the name.
   made.idAt = beforeId.length;
-  made.timestampAt = head.length;
+  made.timestampAt = made.template.length - TIMESTAMP_DIGITS - DURATION.length;
 }
 
 /** Two hex digits of a byte, as the 16-bit little-endian value that stores them in order. */
@@ -213,7 +214,7 @@ function putRecordingSpan(span: RecordingSpan): void {
   p = writeUint(v, p, span.duration);
   b.set(tail, p);
   pos = p + tail.length;
-  if (span.extra !== undefined) putText(tailJson(span, siteJson(span)) + '}');
+  if (span.extra !== undefined) putText(tailJson(span, site.json) + '}');
 }
 
 function putRecord(r: SpanRecord): void {

@@ -1,5 +1,5 @@
 import type { Endpoint } from './endpoint.js';
-import { RecordingSpan, type Annotation, type Site, type SpanKind, type SpanRecord, type TracerCore } from './span.js';
+import { RecordingSpan, type Annotation, type Site, type SpanKind, type SpanRecord } from './span.js';
 
 /** A span in Zipkin's v2 JSON model, as a plain object. */
 export interface ZipkinSpan {
@@ -61,7 +61,6 @@ function tagsJson(tags: Readonly<Record<string, string>>): string {
 
 /** What every span of one site encodes the same way: computed once per site, not per span. */
 export interface SiteJson {
-  readonly core: TracerCore;
   /** `"kind":…,"name":…` (leading comma included). */
   readonly head: string;
   /** `,"debug":true` and `,"shared":true` as the site's flags say, then `,"localEndpoint":{…}`. */
@@ -81,7 +80,7 @@ const siteCache = new WeakMap<Site, SiteJson>();
 /** The site's shared JSON parts, made on its first encoded span. */
 export function siteJson(span: RecordingSpan): SiteJson {
   const cached = siteCache.get(span.site);
-  if (cached !== undefined && cached.core === span.core) return cached;
+  if (cached !== undefined) return cached;
   const { site, core } = span;
   let head = '';
   if (site.kind !== undefined) head += ',"kind":"' + site.kind + '"';
@@ -91,7 +90,6 @@ export function siteJson(span: RecordingSpan): SiteJson {
   const remote = site.remoteEndpoint === undefined ? '' : ',"remoteEndpoint":' + endpointJson(site.remoteEndpoint);
   const baseTagsJson = baseTags === undefined ? '' : tagsJson(baseTags);
   const made: SiteJson = {
-    core,
     head,
     flagsLocal: (span.debug ? ',"debug":true' : '') + (span.shared ? ',"shared":true' : '') + ',"localEndpoint":' + endpointJson(core.endpoint),
     remote,
