@@ -292,29 +292,30 @@ class TracerImpl implements Tracer, TracerCore {
     return parseInt(traceId.slice(-8), 16) < rate * 0x1_0000_0000;
   }
 
+  /**
+   * Counts an unsampled call and makes its span, which records nothing but propagates: a child of
+   * `parent` when it has IDs, else the root of a new trace (pass null); `joined`: the parent's own
+   * span, joined by a server.
+   */
+  #unsampledSpan(parent: ParentInfo | null, joined = false): NoopSpan {
+    this.#unsampled++;
+    return new NoopSpan(this, parent, joined);
+  }
+
   #begin(site: Site, parent: ParentInfo | null, start: number | undefined): RecordingSpan | TrackedSpan | NoopSpan {
     let traceId: string;
     if (parent === null) {
-      if (!this.#rootSampled()) {
-        this.#unsampled++;
-        return new NoopSpan(this, null);
-      }
+      if (!this.#rootSampled()) return this.#unsampledSpan(null);
       traceId = newTraceId(this.traceId128Bit);
     } else {
       const debug = parent.debug;
       const ptid = parent.traceId;
       if (ptid === undefined) {
         // Sampling-only context: a new trace that keeps the decision.
-        if (!(debug || (parent.sampled ?? this.#rootSampled()))) {
-          this.#unsampled++;
-          return new NoopSpan(this, null);
-        }
+        if (!(debug || (parent.sampled ?? this.#rootSampled()))) return this.#unsampledSpan(null);
         traceId = newTraceId(this.traceId128Bit);
       } else {
-        if (!(debug || (parent.sampled ?? this.#traceSampled(ptid)))) {
-          this.#unsampled++;
-          return new NoopSpan(this, parent);
-        }
+        if (!(debug || (parent.sampled ?? this.#traceSampled(ptid)))) return this.#unsampledSpan(parent);
         traceId = ptid;
       }
     }
@@ -340,6 +341,7 @@ class TracerImpl implements Tracer, TracerCore {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracer = this;
     const call = fn as (this: unknown, span: Span, ...rest: unknown[]) => R;
+    // A sampling-only parent has no IDs to be a child of: its unsampled calls start new traces.
     if (this.#neverSampled(parent)) return this.#untraced(call, parent?.traceId === undefined ? null : parent);
     return function tracedCall(this: unknown): Promise<Awaited<R>> {
       const span = tracer.#begin(site, parent, undefined);
@@ -397,10 +399,10 @@ class TracerImpl implements Tracer, TracerCore {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracer = this;
     return function untracedCall(this: unknown): Promise<Awaited<R>> {
-      tracer.#unsampled++;
+      const span = tracer.#unsampledSpan(parent);
       try {
         // eslint-disable-next-line prefer-rest-params
-        return Promise.resolve(invoke(call, this, new NoopSpan(tracer, parent), arguments)) as Promise<Awaited<R>>;
+        return Promise.resolve(invoke(call, this, span, arguments)) as Promise<Awaited<R>>;
       } catch (error) {
         return Promise.reject(error);
       }
@@ -422,8 +424,7 @@ class TracerImpl implements Tracer, TracerCore {
     }
     if (joinTo !== undefined) {
       if (!(joinTo.debug || (joinTo.sampled ?? this.#traceSampled(joinTo.traceId)))) {
-        this.#unsampled++;
-        return new NoopSpan(this, joinTo, true);
+        return this.#unsampledSpan(joinTo, true);
       }
       this.#started++;
       const joined = new RecordingSpan(site, joinTo.traceId, hexHigh(joinTo.spanId), hexLow(joinTo.spanId), start ?? this.clock.now());
