@@ -326,24 +326,12 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
         if (status >= 300 && status < 400) {
           // Not followed: a redirect would re-send every batch twice, and the auth headers to
           // wherever it points. The fix is a url that needs none.
-          this.#settle(batch);
-          this.#rejected += n;
           const to = result.location === null ? '' : ` to ${this.#redactBody(result.location.slice(0, MAX_ERROR_BODY))}`;
-          this.#report(
-            'ZIPKIN_REDIRECTED',
-            `${this.url} answered HTTP ${status}, a redirect${to}; redirects are not followed, so ${n} span(s) were dropped and counted as rejected. Set url to the address the collector redirects to`,
-          );
-          return;
+          return this.#refused(batch, 'ZIPKIN_REDIRECTED', `answered HTTP ${status}, a redirect${to}; redirects are not followed, so`, 'Set url to the address the collector redirects to');
         }
         if (SPLIT_STATUSES.has(status)) return this.#split(batch, status, said);
         if (REFUSED_STATUSES.has(status)) {
-          this.#settle(batch);
-          this.#rejected += n;
-          this.#report(
-            'ZIPKIN_REFUSED',
-            `${this.url} answered HTTP ${status}${said === '' ? '' : ` (${said})`}; ${n} span(s) were dropped and counted as rejected. Check the url and the auth headers`,
-          );
-          return;
+          return this.#refused(batch, 'ZIPKIN_REFUSED', `answered HTTP ${status}${said === '' ? '' : ` (${said})`};`, 'Check the url and the auth headers');
         }
         failure = `HTTP ${status}${said === '' ? '' : ` (${said})`}`;
         if (status === 429) delay = retryAfterMillis(result.retryAfter);
@@ -369,6 +357,14 @@ class ZipkinHttpSinkImpl implements ZipkinHttpSink {
       this.#retried += n;
       this.#inFlight += n;
     }
+  }
+
+  /** Drops a batch no retry can deliver, counted as rejected, saying what the collector did and the fix. */
+  #refused(batch: Batch, kind: string, answered: string, fix: string): void {
+    const n = batch.records.length;
+    this.#settle(batch);
+    this.#rejected += n;
+    this.#report(kind, `${this.url} ${answered} ${n} span(s) were dropped and counted as rejected. ${fix}`);
   }
 
   #expire(batch: Batch): void {
