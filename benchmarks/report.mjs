@@ -50,12 +50,16 @@ const TARGETS = [
   ['deferred-span sampled, orphan tracking on', 'cost of trackOrphans per span, ns (on − off, paired)', (c) => pairedDifference(c, 'deferred-span sampled, orphan tracking on', 'deferred-span sampled, orphan tracking off'), () => null],
 ];
 
-/** The 95% interval of the median per-round difference a − b. */
-export function pairedDifferenceInterval(cell, a, b) {
+/** Per-round differences a − b, in ns per call (empty when either is missing). */
+function pairedDifferences(cell, a, b) {
   const sa = cell.samples[a];
   const sb = cell.samples[b];
-  if (!sa || !sb) return [NaN, NaN];
-  return medianInterval(sa.map((v, i) => v - sb[i]));
+  return sa && sb ? sa.map((v, i) => v - sb[i]) : [];
+}
+
+/** The 95% interval of the median per-round difference a − b. */
+export function pairedDifferenceInterval(cell, a, b) {
+  return medianInterval(pairedDifferences(cell, a, b));
 }
 
 const NOISE = 'bare again (noise control)';
@@ -74,10 +78,7 @@ function unsampledVerdict(x, cell) {
 
 /** Median per-round difference a − b, in ns per call. */
 export function pairedDifference(cell, a, b) {
-  const sa = cell.samples[a];
-  const sb = cell.samples[b];
-  if (!sa || !sb) return NaN;
-  return median(sa.map((v, i) => v - sb[i]));
+  return median(pairedDifferences(cell, a, b));
 }
 
 /** The target checks that apply to one cell, as rows [label, value, met]. */

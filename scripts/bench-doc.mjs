@@ -38,11 +38,7 @@ const seq = cell('async () => 1', 'sequential');
 const DS = 'deferred-span sampled';
 const headline = [];
 if (fan && seq) {
-  const over = (c, name) => {
-    const base = c.samples.bare;
-    const v = c.samples[name].map((x, i) => x - base[i]).sort((a, b) => a - b);
-    return v[v.length >> 1];
-  };
+  const over = (c, name) => pairedDifference(c, name, c.baseline);
   headline.push(
     `| figure (median of per-round paired values) | 100 concurrent siblings | sequential awaits |`,
     `| --- | ---: | ---: |`,
