@@ -23,4 +23,30 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The folders of src/ are the stages of the data flow, lowest first; a folder imports only from
+  // folders below it (read/ only from model/), so no stage reaches up and no circle can form
+  // across folders (test/source-imports-have-no-cycles.test.ts checks within folders).
+  ...layers(),
 );
+
+function layers() {
+  const order = ['model', 'propagation', 'record', 'encode', 'deliver', 'jobs', 'setup', 'cli'];
+  const allowed = Object.fromEntries(order.map((name, i) => [name, order.slice(0, i + 1)]));
+  allowed.read = ['model', 'read'];
+  allowed.cli = [...allowed.cli, 'read'];
+  const all = [...order, 'read'];
+  return Object.entries(allowed).map(([folder, may]) => {
+    const above = all.filter((f) => !may.includes(f));
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': ['error', {
+          patterns: [
+            { regex: `^\\.\\./(${above.join('|')})/`, message: `src/${folder}/ may import only from ${may.map((f) => `src/${f}/`).join(', ')}: the data flow goes one way (see "How it works" in the README).` },
+            { regex: '^\\.\\./(\\.\\./)*index\\.js$', message: 'src/index.ts is the public surface; import the module itself.' },
+          ],
+        }],
+      },
+    };
+  });
+}

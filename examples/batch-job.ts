@@ -129,5 +129,5 @@ if (zipkinUrl) {
   console.log(`spans sent to ${zipkinUrl}${delivered.complete ? '' : ` (${delivered.pending} not delivered)`}`);
 } else {
   console.log(`spans appended to ${out}`);
-  console.log(`latency per span name: npx tsx src/cli.ts summary ${out}`);
+  console.log(`latency per span name: npx tsx src/cli/main.ts summary ${out}`);
 }

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { createTracer, encodeNdjsonBytes, extractB3, type Span, type SpanRecord, type TracerStats } from '../src/index.js';
-import { readSpanFile } from '../src/span-file.js';
-import { renderWaterfall } from '../src/waterfall.js';
-import { fetchTrace } from '../src/zipkin-query.js';
+import { readSpanFile } from '../src/read/span-file.js';
+import { renderWaterfall } from '../src/read/waterfall.js';
+import { fetchTrace } from '../src/read/zipkin-query.js';
 
 const OBJECT_SERVERS = 4;
 const PUTS = 5;
@@ -358,8 +358,8 @@ async function main(): Promise<void> {
   const file = (proxyTracer.sink as { path?: unknown }).path;
   console.log(typeof file === 'string' ? `spans: ${file}` : `spans: sent to Zipkin (${process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT})`);
   if (typeof file === 'string') {
-    console.log(`  draw another trace:  npx tsx src/cli.ts view ${file} --trace ID`);
-    console.log(`  latency per span:    npx tsx src/cli.ts summary ${file}`);
+    console.log(`  draw another trace:  npx tsx src/cli/main.ts view ${file} --trace ID`);
+    console.log(`  latency per span:    npx tsx src/cli/main.ts summary ${file}`);
   }
   const shown = state.interestingTrace ?? state.lastGetTrace;
   if (shown !== undefined) {

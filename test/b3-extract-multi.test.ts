@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractB3 } from '../src/b3.js';
+import { extractB3 } from '../src/propagation/b3.js';
 
 // IDs from the spec's multiple-header examples.
 const TRACE_128 = '463ac35c9f6413ad48485a3953bb6124';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractB3 } from '../src/b3.js';
+import { extractB3 } from '../src/propagation/b3.js';
 
 // IDs from the spec's single-header examples.
 const TRACE = '80f198ee56343ba864fe8b2a57d3eff7';

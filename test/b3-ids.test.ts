@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isValidSpanId, isValidTraceId } from '../src/b3.js';
+import { isValidSpanId, isValidTraceId } from '../src/model/ids.js';
 
 test('isValidTraceId accepts 16 and 32 lowercase hex characters that are not all zeros', () => {
   for (const id of ['463ac35c9f6413ad48485a3953bb6124', '80f198ee56343ba864fe8b2a57d3eff7', '463ac35c9f6413ad', '0000000000000001', '0'.repeat(31) + '1']) {

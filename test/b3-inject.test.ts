@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { b3Headers, extractB3 } from '../src/b3.js';
-import type { SpanContext } from '../src/span-context.js';
+import { b3Headers, extractB3 } from '../src/propagation/b3.js';
+import type { SpanContext } from '../src/model/span-context.js';
 
 const TRACE = '80f198ee56343ba864fe8b2a57d3eff7';
 const SPAN = 'e457b5a2e4d86bd1';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { b3Stats, extractB3 } from '../src/b3.js';
+import { b3Stats, extractB3 } from '../src/propagation/b3.js';
 
 const TRACE = '80f198ee56343ba864fe8b2a57d3eff7';
 const SPAN = 'e457b5a2e4d86bd1';

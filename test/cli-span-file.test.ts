@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { readSpanFile } from '../src/span-file.js';
+import { readSpanFile } from '../src/read/span-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'span-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

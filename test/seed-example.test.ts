@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import type { ZipkinSpan } from '../src/encode.js';
-import { readSpanFile } from '../src/span-file.js';
+import { readSpanFile } from '../src/read/span-file.js';
 import { runToEnd, type FinishedProcess } from './helpers/process.js';
+import type { ZipkinSpan } from '../src/model/zipkin-span.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'seed-example-'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareSummaries, summarize } from '../src/summarize.js';
+import { compareSummaries, summarize } from '../src/read/summarize.js';
 
 const T = 1_764_000_000_000_000;
 const spans = (name: string, durations: number[]) =>

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { summarize } from '../src/summarize.js';
+import { summarize } from '../src/read/summarize.js';
 
 const T = 1_764_000_000_000_000;
 const span = (name: string, timestamp: number, duration: number, extra: { service?: string; error?: boolean } = {}) => ({

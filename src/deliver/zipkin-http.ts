@@ -1,0 +1,201 @@
+import { ZIPKIN_DELIVERY_KINDS, type DiagnosticKind } from '../model/diagnostic-kinds.js';
+import { Diagnostics } from '../model/diagnostics.js';
+import { encodeSpansBytes } from '../encode/bytes.js';
+import type { FlushOptions, OutgoingBatch, SendOutcome, Sink, SinkStats, Transport } from '../model/sink.js';
+import { DeliveryEngine } from './engine.js';
+import { resolveZipkinHttpSinkOptions, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
+import { MAX_ERROR_BODY, nodeTransport, type HttpPoster, type PostResult } from './zipkin-http-transport.js';
+import type { SpanRecord } from '../model/span-record.js';
+
+/** A sink that POSTs spans to Zipkin's v2 HTTP API. */
+export interface ZipkinHttpSink extends Sink {
+  /** Where spans are sent: origin and path only (no query string, no credentials). */
+  readonly url: string;
+  flush(options?: FlushOptions): Promise<void>;
+  close(options?: FlushOptions): Promise<void>;
+  stats(): SinkStats;
+}
+
+/** Header values shorter than this are not searched for in messages: they would garble them. */
+const MIN_SECRET_LENGTH = 4;
+/** Words of a header value this long are redacted on their own too ("Bearer" is 6). */
+const MIN_SECRET_WORD_LENGTH = 8;
+
+/** Statuses that mean "something in this batch is invalid": split it to find what. */
+const SPLIT_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
+/** Statuses that no retry will fix, whatever the batch holds (auth, wrong URL). */
+const REFUSED_STATUSES: ReadonlySet<number> = new Set([401, 403, 404, 405, 410, 415]);
+
+/** Milliseconds from a `Retry-After` value (seconds or an HTTP date), or undefined. */
+function retryAfterMillis(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Keeps collector credentials (header values) out of every message the sink makes. */
+class Redactor {
+  readonly #secrets: string[];
+
+  constructor(headers: Readonly<Record<string, string>>) {
+    // Each value, and each long word of it: a collector may echo the token without its "Bearer ".
+    const words = Object.values(headers).flatMap((v) => v.split(/[\s,]+/).filter((w) => w.length >= MIN_SECRET_WORD_LENGTH));
+    this.#secrets = [...Object.values(headers), ...words].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  }
+
+  text(text: string): string {
+    let out = text;
+    for (const secret of this.#secrets) out = out.split(secret).join('[redacted]');
+    return out;
+  }
+
+  /** A collector's answer, cut at MAX_ERROR_BODY: a secret echoed across the cut would leave its start behind. */
+  body(text: string): string {
+    let out = this.text(text);
+    for (const secret of this.#secrets) {
+      for (let k = Math.min(secret.length - 1, out.length); k >= MIN_SECRET_LENGTH; k--) {
+        if (out.endsWith(secret.slice(0, k))) {
+          out = out.slice(0, out.length - k) + '[redacted]';
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The error as is, unless its text holds a header value (an HTTP client may quote an invalid one). */
+  error(error: unknown): unknown {
+    if (!(error instanceof Error) || this.#secrets.length === 0) return error;
+    const cause = (error as { cause?: unknown }).cause;
+    const text = `${error.message} ${cause instanceof Error ? cause.message : ''}`;
+    if (this.text(text) === text) return error;
+    const clean = new Error(this.text(error.message));
+    clean.name = error.name;
+    return clean;
+  }
+}
+
+/** Zipkin's v2 HTTP API as a transport: one POST per batch, its status mapped to what the engine does next. */
+class ZipkinHttpTransport implements Transport {
+  readonly target: string;
+  readonly #http: HttpPoster;
+  readonly #redact: Redactor;
+
+  constructor(o: ResolvedZipkinHttpSinkOptions) {
+    this.target = o.url.origin + o.url.pathname;
+    this.#http = nodeTransport(o.url, o.headers, o.ca, o.maxInFlight);
+    this.#redact = new Redactor(o.headers);
+  }
+
+  encode(records: readonly SpanRecord[]): Uint8Array {
+    return encodeSpansBytes(records);
+  }
+
+  async send(batch: OutgoingBatch, signal: AbortSignal): Promise<SendOutcome> {
+    let result: PostResult;
+    try {
+      result = await this.#http.post(batch.body!, signal);
+    } catch (error) {
+      const clean = this.#redact.error(error);
+      return { outcome: 'retry', reason: this.#redact.text(describeNetworkError(error, signal)), error: clean };
+    }
+    const status = result.status;
+    if (status >= 200 && status < 300) return SENT;
+    const n = batch.records.length;
+    const said = this.#redact.body(result.text.trim().replace(/\s+/g, ' '));
+    if (status >= 300 && status < 400) {
+      // Not followed: a redirect would re-send every batch twice, and the auth headers to
+      // wherever it points. The fix is a url that needs none.
+      const to = result.location === null ? '' : ` to ${this.#redact.body(result.location.slice(0, MAX_ERROR_BODY))}`;
+      return this.#refused(n, 'ZIPKIN_REDIRECTED', `answered HTTP ${status}, a redirect${to}; redirects are not followed, so`, 'Set url to the address the collector redirects to');
+    }
+    if (SPLIT_STATUSES.has(status)) {
+      return { outcome: 'split', kind: 'ZIPKIN_REJECTED', message: `rejected a span with HTTP ${status}${said === '' ? '' : `: ${said}`}` };
+    }
+    if (REFUSED_STATUSES.has(status)) {
+      return this.#refused(n, 'ZIPKIN_REFUSED', `answered HTTP ${status}${said === '' ? '' : ` (${said})`};`, 'Check the url and the auth headers');
+    }
+    return {
+      outcome: 'retry',
+      reason: `HTTP ${status}${said === '' ? '' : ` (${said})`}`,
+      afterMillis: status === 429 ? retryAfterMillis(result.retryAfter) : undefined,
+    };
+  }
+
+  /** A batch no retry can deliver, counted as rejected, saying what the collector did and the fix. */
+  #refused(n: number, kind: DiagnosticKind, answered: string, fix: string): SendOutcome {
+    return { outcome: 'refused', kind, message: `${this.target} ${answered} ${n} span(s) were dropped and counted as rejected. ${fix}` };
+  }
+
+  close(): void {
+    this.#http.close();
+  }
+}
+
+const SENT: SendOutcome = { outcome: 'sent' };
+
+/** A network error's text; a timeout is told by the engine from the signal's reason. */
+function describeNetworkError(error: unknown, _signal: AbortSignal): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return error.message.replace(/^no answer within (\d+) ms$/, 'no answer within $1 ms (timeoutMillis)');
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+    return detail === '' ? error.message : `${error.message}: ${detail}`;
+  }
+  return String(error);
+}
+
+class ZipkinHttpSinkImpl extends DeliveryEngine implements ZipkinHttpSink {
+  readonly url: string;
+
+  constructor(o: ResolvedZipkinHttpSinkOptions) {
+    const transport = new ZipkinHttpTransport(o);
+    super(
+      transport,
+      {
+        maxQueueSpans: o.maxQueueSpans,
+        maxQueueBytes: o.maxQueueBytes,
+        maxBatchSpans: o.maxBatchSpans,
+        maxBatchBytes: o.maxBatchBytes,
+        flushIntervalMillis: o.flushIntervalMillis,
+        // Timers never hold the process open: close() (or flushOnExit) delivers the last spans.
+        holdProcess: false,
+        sendFullBatchAtOnce: false,
+        maxInFlight: o.maxInFlight,
+        maxRetries: o.maxRetries,
+        initialBackoffMillis: o.initialBackoffMillis,
+        maxBackoffMillis: o.maxBackoffMillis,
+        jitter: o.jitter,
+        timeoutMillis: o.timeoutMillis,
+        kinds: ZIPKIN_DELIVERY_KINDS,
+      },
+      new Diagnostics(o.onError, o.warnings),
+    );
+    this.url = transport.target;
+  }
+}
+
+/**
+ * A sink that sends spans to Zipkin's v2 HTTP API (`POST /api/v2/spans`), or anything that speaks
+ * it. `write` only queues: spans are encoded and sent in batches on a timer or when a batch is
+ * full, with at most `maxInFlight` requests at once. Network errors, timeouts, 429 and 5xx are
+ * retried with exponential backoff and jitter; a 400 splits the batch until the rejected span(s)
+ * stand alone, and only those are dropped. The queue is bounded by spans and bytes: past it new
+ * spans are dropped and counted, the caller never waits. Timers never hold the process open;
+ * call `tracer.close()` (or use `flushOnExit`) so the last spans are delivered.
+ *
+ * @example
+ * const tracer = createTracer({
+ *   serviceName: 'batch-job',
+ *   sink: zipkinHttpSink({ url: 'http://zipkin:9411/api/v2/spans', headers: { authorization: `Bearer ${token}` } }),
+ * });
+ * @throws {OptionsError} naming each bad option, e.g. `url: expected an absolute http(s) URL`.
+ */
+export function zipkinHttpSink(options?: ZipkinHttpSinkOptions): ZipkinHttpSink {
+  return new ZipkinHttpSinkImpl(resolveZipkinHttpSinkOptions(options));
+}
+
+export type { ZipkinHttpSinkOptions } from './zipkin-http-options.js';
+export { DEFAULT_ZIPKIN_URL } from './zipkin-http-options.js';

@@ -1,0 +1,595 @@
+import { b3Headers as formatB3 } from '../propagation/b3.js';
+import type { Clock } from './clock.js';
+import type { Diagnostics } from '../model/diagnostics.js';
+import { cleanEndpoint, type Complain, type Endpoint } from '../model/endpoint.js';
+import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
+import { hexWords, newSpanId, newTraceId } from './ids.js';
+import { MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from '../model/limits.js';
+import type { OpenSpans } from './open-spans.js';
+import type { SamplingOnlyContext, SpanContext } from '../model/span-context.js';
+import type { Annotation, SpanKind, SpanRecord } from '../model/span-record.js';
+import type zipkin from 'zipkin';
+
+/** Options of a traced function, fixed when it is wrapped. */
+export interface TracedOptions {
+  /**
+   * The span name.
+   * @default fn.name, else `'traced'`
+   */
+  readonly name?: string;
+  /** `CLIENT`, `SERVER`, `PRODUCER` or `CONSUMER`; absent means a local span. */
+  readonly kind?: SpanKind;
+  /**
+   * The parent of every call's span: a `Span`, a `SpanContext` (e.g. from `extractB3`), a zipkin-js
+   * `TraceId`, or `null` for a new root. Absent also means a new root: nothing is looked up from
+   * shared state.
+   * @default null
+   */
+  readonly parent?: Parent | null | undefined;
+  /** The other side of the call, for `CLIENT`, `SERVER`, `PRODUCER` and `CONSUMER` spans. */
+  readonly remoteEndpoint?: Endpoint;
+  /** Tags put on every span of this function. Values are stored as strings. */
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a span can have as its parent.
+ * A zipkin-js `TraceId` is accepted as is (duck-typed: `traceId`, `spanId`, `sampled`, `isDebug()`).
+ * A `SamplingOnlyContext` (what `extractB3` returns for `b3: 0`) starts a new trace that keeps the decision.
+ */
+// zipkin.TraceId by name: its Option types do not fit ZipkinTraceIdLike's getOrElse(undefined).
+export type Parent = Span | SpanContext | SamplingOnlyContext | ParentInfo | ZipkinTraceIdLike | zipkin.TraceId;
+
+/** The part of a zipkin-js `TraceId` read here. */
+export interface ZipkinTraceIdLike {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: { getOrElse(v: undefined): string | undefined };
+  readonly sampled: { getOrElse(v: undefined): boolean | undefined };
+  isDebug(): boolean;
+}
+
+/** A parent as the tracer reads it on each call: live spans, contexts and sampling-only contexts. */
+export interface ParentInfo {
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
+  readonly parentId?: string | undefined;
+  readonly sampled: boolean | undefined;
+  readonly debug: boolean;
+}
+
+/** The handle a traced function receives, and what `startSpan` returns. */
+export interface Span {
+  /** This span's identity. A fresh object on each read. */
+  readonly context: SpanContext;
+  /** True when the span will be emitted; false for an unsampled span, whose methods do nothing. */
+  readonly isRecording: boolean;
+  /**
+   * Records an event. Values are strings; the timestamp defaults to now.
+   * @example span.annotate('Response headers received')
+   */
+  annotate(value: string, timestampMicros?: number): this;
+  /**
+   * Sets a tag. Non-string values are stored as strings; values longer than `MAX_VALUE_LENGTH`
+   * are cut. A value that cannot be stored is dropped and reported once.
+   * @example span.tag('http.status_code', res.statusCode)
+   */
+  tag(key: string, value: unknown): this;
+  /** Records the other side of the call. Invalid fields (a bad IP, a zero port) are dropped and reported once. */
+  setRemoteEndpoint(endpoint: Endpoint): this;
+  /**
+   * This span's own B3 headers, lowercase keys, ready for `fetch` or `http.request`.
+   * @default format 'multi'
+   * @example await fetch(url, { headers: span.b3Headers() })
+   */
+  b3Headers(format?: 'multi' | 'single'): Record<string, string>;
+  /** `tracer.traced` with this span as the parent. */
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>>;
+  /** Ends the span and emits it. A second `end` or `fail` does nothing. */
+  end(endTimestampMicros?: number): void;
+  /** Ends the span with an `error` tag (the error's message, or `String(reason)`). A second call does nothing. */
+  fail(error: unknown, endTimestampMicros?: number): void;
+}
+
+/** What spans share with their tracer. */
+export interface TracerCore {
+  readonly endpoint: Endpoint;
+  /** Sampled spans not yet ended, oldest first. */
+  readonly openSpans: OpenSpans<RecordingSpan>;
+  readonly defaultTags: Readonly<Record<string, string>> | undefined;
+  readonly clock: Clock;
+  readonly diagnostics: Diagnostics;
+  readonly traceId128Bit: boolean;
+  emit(span: RecordingSpan): void;
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options: TracedOptions,
+  ): (...args: A) => Promise<Awaited<R>>;
+}
+
+/** What spans of one traced function (or one startSpan call) share: set up once, not per call. */
+export interface Site {
+  readonly core: TracerCore;
+  /** The parent span ID of every span of the site (fixed by its parent), if any. */
+  readonly parentId: string | undefined;
+  /** DEBUG and SHARED, fixed by the parent too. */
+  readonly flags: number;
+  readonly name: string;
+  readonly kind: SpanKind | undefined;
+  readonly tags: Readonly<Record<string, string>> | undefined;
+  readonly remoteEndpoint: Endpoint | undefined;
+}
+
+const DEBUG = 1;
+const SHARED = 2;
+
+/** Turns a rejection reason into the `error` tag's value without ever throwing. */
+export function errorTagValue(reason: unknown): string {
+  try {
+    if (reason instanceof Error) return reason.message || reason.name || 'Error';
+    const s = String(reason);
+    return s === '' ? 'error' : s;
+  } catch {
+    return 'error';
+  }
+}
+
+/** Coerces a tag value to a string, or returns undefined when it cannot be stored. */
+export function tagValueString(value: unknown, complain: Complain): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      if (value.length > MAX_VALUE_LENGTH) {
+        complain('VALUE_TRUNCATED', `a tag or annotation value longer than ${MAX_VALUE_LENGTH} characters was cut to that length`);
+        return truncate(value, MAX_VALUE_LENGTH);
+      }
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'object':
+      if (value !== null) {
+        try {
+          const json = JSON.stringify(value);
+          if (typeof json === 'string') {
+            complain('TAG_VALUE_COERCED', 'an object tag value was stored as its JSON text; pass a string to choose the text');
+            return tagValueString(json, complain);
+          }
+        } catch {
+          // Circular or throwing toJSON: dropped below.
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  complain('BAD_TAG_VALUE', `a tag value of type ${value === null ? 'null' : typeof value} cannot be stored as a string; the tag was dropped`);
+  return undefined;
+}
+
+/** A tag key as stored: cut at `MAX_TAG_KEY_LENGTH` (reported), or undefined when it is not a non-empty string. */
+function tagKey(key: unknown, complain: Complain): string | undefined {
+  if (typeof key !== 'string' || key === '') {
+    complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
+    return undefined;
+  }
+  if (key.length <= MAX_TAG_KEY_LENGTH) return key;
+  complain('VALUE_TRUNCATED', `a tag key longer than ${MAX_TAG_KEY_LENGTH} characters was cut to that length`);
+  return truncate(key, MAX_TAG_KEY_LENGTH);
+}
+
+/** Sets a tag; `__proto__` as a key would set the prototype instead, losing the tag and leaving `{}`. */
+function putTag(tags: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
+  else tags[key] = value;
+}
+
+/** Cleans a user tag map once (at wrap time), dropping what cannot be stored. */
+export function cleanTags(
+  input: Readonly<Record<string, unknown>> | undefined,
+  complain: Complain,
+): Record<string, string> | undefined {
+  if (input === undefined) return undefined;
+  const out: Record<string, string> = {};
+  let any = false;
+  for (const key of Object.keys(input)) {
+    const value = tagValueString(input[key], complain);
+    const k = tagKey(key, complain);
+    if (k !== undefined && value !== undefined) {
+      putTag(out, k, value);
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+/**
+ * A sampled span: the compact record that travels to the sink, and the handle user code holds
+ * (unless orphan tracking wraps it in a `TrackedSpan`). Its own ID is two 32-bit words, made hex
+ * only when read or encoded.
+ */
+export class RecordingSpan implements Span, SpanRecord, ParentInfo {
+  readonly site: Site;
+  readonly traceId: string;
+  readonly idHigh: number;
+  readonly idLow: number;
+  /**
+   * Start, epoch microseconds, rounded, as whole seconds and microseconds: two small integers
+   * cost no memory of their own, where one large number would be a 16-byte box on every span.
+   * (Whole seconds stay small integers until 2038, when they pass 2^31; then they are boxed.)
+   */
+  readonly startSeconds: number;
+  readonly startMicros: number;
+  /**
+   * End, epoch microseconds (fractional); undefined while open. Not 0: a field that holds only
+   * numbers is stored as a boxed double, so an open span would carry a 16-byte box for nothing.
+   */
+  finish: number | undefined = undefined;
+  /** What few spans have, in one object made on first use: 16 bytes less per span in flight. */
+  extra: SpanExtra | undefined = undefined;
+  /** Neighbours in the tracer's list of open spans. */
+  prev: RecordingSpan | undefined = undefined;
+  next: RecordingSpan | undefined = undefined;
+
+  // Parent ID, debug and shared are the site's: every span of a site has the same parent.
+  constructor(site: Site, traceId: string, idHigh: number, idLow: number, start: number) {
+    this.site = site;
+    this.traceId = traceId;
+    this.idHigh = idHigh;
+    this.idLow = idLow;
+    const t = Math.round(start);
+    const seconds = Math.floor(t / 1e6);
+    this.startSeconds = seconds;
+    // `| 0`: the difference of two doubles would be stored as a 16-byte heap number, integral or not.
+    this.startMicros = (t - seconds * 1e6) | 0;
+    site.core.openSpans.add(this);
+  }
+
+  /** Start, epoch microseconds (an integer). */
+  get start(): number {
+    return this.startSeconds * 1e6 + this.startMicros;
+  }
+  get parentId(): string | undefined {
+    return this.site.parentId;
+  }
+
+  /** The remote endpoint set on this span, if any. */
+  get remote(): Endpoint | undefined {
+    return this.extra?.remote;
+  }
+  /** Tags set on this span (not the site's or the tracer's). */
+  get ownTags(): Record<string, string> | undefined {
+    return this.extra?.tags;
+  }
+  /** Annotations, if any. */
+  get events(): Annotation[] | undefined {
+    return this.extra?.events;
+  }
+
+  get core(): TracerCore {
+    return this.site.core;
+  }
+  get id(): string {
+    return hexWords(this.idHigh, this.idLow);
+  }
+
+  get isRecording(): boolean {
+    return true;
+  }
+  get sampled(): boolean {
+    return true;
+  }
+  get spanId(): string {
+    return this.id;
+  }
+  get debug(): boolean {
+    return (this.site.flags & DEBUG) !== 0;
+  }
+  get shared(): boolean {
+    return (this.site.flags & SHARED) !== 0;
+  }
+  get ended(): boolean {
+    return this.finish !== undefined;
+  }
+  get name(): string {
+    return this.site.name;
+  }
+  get kind(): SpanKind | undefined {
+    return this.site.kind;
+  }
+  get timestamp(): number {
+    return this.start;
+  }
+  get duration(): number {
+    // Integer microseconds, at least 1, even if an injected clock went backwards. The end is
+    // rounded like the start and annotations, so whatever happened inside stays inside.
+    const d = Math.round(this.finish ?? this.start) - this.start;
+    return d >= 1 ? d : 1;
+  }
+  get localEndpoint(): Endpoint {
+    return this.core.endpoint;
+  }
+  get remoteEndpoint(): Endpoint | undefined {
+    return this.remote ?? this.site.remoteEndpoint;
+  }
+  get tags(): Readonly<Record<string, string>> {
+    return { ...this.core.defaultTags, ...this.site.tags, ...this.ownTags };
+  }
+  get annotations(): readonly Annotation[] {
+    return this.events ?? [];
+  }
+  get context(): SpanContext {
+    return {
+      traceId: this.traceId,
+      spanId: this.id,
+      parentId: this.parentId,
+      sampled: true,
+      debug: this.debug,
+      shared: this.shared,
+    };
+  }
+
+  annotate(value: string, timestampMicros?: number): this {
+    if (!isOpen(this, 'annotate')) return this;
+    let ts: number;
+    if (timestampMicros === undefined) {
+      ts = Math.round(this.core.clock.now());
+      if (ts < this.start) ts = this.start;
+    } else if (typeof timestampMicros === 'number' && Number.isFinite(timestampMicros) && timestampMicros > 0) {
+      ts = Math.round(timestampMicros);
+    } else {
+      complainOn(this, 'BAD_ANNOTATION', 'an annotation timestamp must be positive epoch microseconds; the current time was used');
+      ts = Math.round(this.core.clock.now());
+    }
+    let text: string;
+    if (typeof value === 'string' && value !== '') {
+      // A long value goes through tagValueString, which cuts it and reports the cut once per kind.
+      text = value.length > MAX_VALUE_LENGTH ? (tagValueString(value, (k, m) => complainOn(this, k, m)) ?? '') : value;
+    } else {
+      const coerced = value === undefined || value === null ? undefined : tagValueString(value, (k, m) => complainOn(this, k, m));
+      if (coerced === undefined || coerced === '') {
+        complainOn(this, 'BAD_ANNOTATION', 'an annotation value must be a non-empty string; it was dropped');
+        return this;
+      }
+      text = coerced;
+    }
+    (extraOf(this).events ??= []).push({ timestamp: ts, value: text });
+    return this;
+  }
+
+  tag(key: string, value: unknown): this {
+    if (!isOpen(this, 'tag')) return this;
+    // The common case, a short string key and value, makes no closure and no call.
+    const name = typeof key === 'string' && key !== '' && key.length <= MAX_TAG_KEY_LENGTH ? key : tagKey(key, (k, m) => complainOn(this, k, m));
+    if (name === undefined) return this;
+    const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => complainOn(this, k, m));
+    if (text !== undefined) putTag((extraOf(this).tags ??= {}), name, text);
+    return this;
+  }
+
+  setRemoteEndpoint(endpoint: Endpoint): this {
+    if (!isOpen(this, 'setRemoteEndpoint')) return this;
+    extraOf(this).remote = cleanEndpoint(endpoint, (k, m) => complainOn(this, k, m));
+    return this;
+  }
+
+  b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
+    return formatB3(this.context, format);
+  }
+
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>> {
+    return this.core.traced(fn, { ...options, parent: this });
+  }
+
+  end(endTimestampMicros?: number): void {
+    if (this.finish !== undefined) return;
+    const core = this.site.core;
+    const t = endTimestampMicros === undefined || !Number.isFinite(endTimestampMicros) ? core.clock.now() : endTimestampMicros;
+    // A number, whatever the clock returned: `finish` set is what marks the span ended.
+    this.finish = typeof t === 'number' && t === t ? t : this.start;
+    core.openSpans.remove(this);
+    core.emit(this);
+  }
+
+  /**
+   * Ends a span that its code never ended, marked with an annotation and a tag (as Brave marks
+   * orphaned spans): `tagKey` is `orphaned` or `unfinished`, `reason` says why. The caller has
+   * already taken it off the open list.
+   */
+  cutOff(finish: number, annotation: string, tagKey: string, reason: string): void {
+    if (this.finish !== undefined) return;
+    this.finish = finish > this.start ? finish : this.start;
+    const extra = extraOf(this);
+    (extra.events ??= []).push({ timestamp: Math.round(this.finish), value: annotation });
+    putTag((extra.tags ??= {}), tagKey, reason);
+    this.site.core.emit(this);
+  }
+
+  /** The last time the span is known to have been alive: its start or its latest annotation. */
+  lastKnownTime(): number {
+    let t = this.start;
+    const events = this.events;
+    if (events !== undefined) for (const a of events) if (a.timestamp > t) t = a.timestamp;
+    return t;
+  }
+
+  fail(error: unknown, endTimestampMicros?: number): void {
+    if (this.finish !== undefined) return;
+    (extraOf(this).tags ??= {}).error = truncate(errorTagValue(error), MAX_VALUE_LENGTH);
+    this.end(endTimestampMicros);
+  }
+}
+
+// Functions, not private methods: a class with private methods gives each instance a brand field.
+function complainOn(span: RecordingSpan, kind: DiagnosticKind, message: string): void {
+  span.site.core.diagnostics.report(kind, message);
+}
+
+function isOpen(span: RecordingSpan, what: string): boolean {
+  if (span.finish === undefined) return true;
+  span.site.core.diagnostics.report('SPAN_ALREADY_ENDED', `${what} on a span that has already ended was ignored (span "${span.site.name}")`);
+  return false;
+}
+
+function extraOf(span: RecordingSpan): SpanExtra {
+  return (span.extra ??= { remote: undefined, tags: undefined, events: undefined });
+}
+
+/** The rarely used parts of a recording span. */
+export interface SpanExtra {
+  remote: Endpoint | undefined;
+  tags: Record<string, string> | undefined;
+  events: Annotation[] | undefined;
+}
+
+/** Flags for a new recording span. */
+export function spanFlags(debug: boolean, shared: boolean): number {
+  return (debug ? DEBUG : 0) | (shared ? SHARED : 0);
+}
+
+/**
+ * An unsampled span: records nothing and emits nothing, but still propagates (`x-b3-sampled: 0`).
+ * Its IDs are made only if someone asks for them, so an unsampled call costs close to nothing.
+ */
+export class NoopSpan implements Span, ParentInfo {
+  readonly core: TracerCore;
+  readonly parent: ParentInfo | null;
+  /** The parent's own span, joined (`startSpan` with `join`), rather than a child of it. */
+  readonly joined: boolean;
+  #traceId: string | undefined = undefined;
+  #id: string | undefined = undefined;
+
+  constructor(core: TracerCore, parent: ParentInfo | null, joined = false) {
+    this.core = core;
+    this.parent = parent;
+    this.joined = joined && parent?.spanId !== undefined;
+  }
+
+  get isRecording(): boolean {
+    return false;
+  }
+  get sampled(): boolean {
+    return false;
+  }
+  get debug(): boolean {
+    return false;
+  }
+  get traceId(): string {
+    return (this.#traceId ??= this.parent?.traceId ?? newTraceId(this.core.traceId128Bit));
+  }
+  get spanId(): string {
+    return (this.#id ??= (this.joined ? this.parent?.spanId : undefined) ?? newSpanId());
+  }
+  get parentId(): string | undefined {
+    if (this.joined) return this.parent?.parentId;
+    return this.parent?.traceId === undefined ? undefined : this.parent.spanId;
+  }
+  get context(): SpanContext {
+    return { traceId: this.traceId, spanId: this.spanId, parentId: this.parentId, sampled: false, debug: false, shared: this.joined };
+  }
+  annotate(): this {
+    return this;
+  }
+  tag(): this {
+    return this;
+  }
+  setRemoteEndpoint(): this {
+    return this;
+  }
+  b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
+    return formatB3(this.context, format);
+  }
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>> {
+    return this.core.traced(fn, { ...options, parent: this });
+  }
+  end(): void {}
+  fail(): void {}
+}
+
+/**
+ * The handle of a sampled span when orphan tracking is on: user code holds this, the tracer holds
+ * only the record, so when this handle is garbage collected unfinished the record is still there
+ * to be emitted as orphaned.
+ */
+export class TrackedSpan implements Span, ParentInfo {
+  readonly span: RecordingSpan;
+
+  constructor(span: RecordingSpan) {
+    this.span = span;
+  }
+
+  get context(): SpanContext {
+    return this.span.context;
+  }
+  get isRecording(): boolean {
+    return true;
+  }
+  get traceId(): string {
+    return this.span.traceId;
+  }
+  get spanId(): string {
+    return this.span.id;
+  }
+  get parentId(): string | undefined {
+    return this.span.parentId;
+  }
+  get sampled(): boolean {
+    return true;
+  }
+  get debug(): boolean {
+    return this.span.debug;
+  }
+  annotate(value: string, timestampMicros?: number): this {
+    this.span.annotate(value, timestampMicros);
+    return this;
+  }
+  tag(key: string, value: unknown): this {
+    this.span.tag(key, value);
+    return this;
+  }
+  setRemoteEndpoint(endpoint: Endpoint): this {
+    this.span.setRemoteEndpoint(endpoint);
+    return this;
+  }
+  b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
+    return this.span.b3Headers(format);
+  }
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: Omit<TracedOptions, 'parent'>,
+  ): (...args: A) => Promise<Awaited<R>> {
+    return this.span.core.traced(fn, { ...options, parent: this });
+  }
+  end(endTimestampMicros?: number): void {
+    this.span.end(endTimestampMicros);
+  }
+  fail(error: unknown, endTimestampMicros?: number): void {
+    this.span.fail(error, endTimestampMicros);
+  }
+}
+
+/**
+ * The settle handlers of a traced call, bound to its span: two bound functions hold less memory per
+ * call in flight than two closures and their context. Object-literal methods, because a bundler's
+ * keepNames redefines the `name` of named functions, which sends `bind` down a slow path that
+ * costs hundreds of bytes per call.
+ */
+export const settle = {
+  ended<T>(this: Span, value: T): T {
+    this.end();
+    return value;
+  },
+  failed(this: Span, error: unknown): never {
+    this.fail(error);
+    throw error;
+  },
+};

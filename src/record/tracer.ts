@@ -1,0 +1,471 @@
+import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
+import { monotonicClock, type Clock } from './clock.js';
+import type { Diagnostics } from '../model/diagnostics.js';
+import { cleanEndpoint, type Endpoint } from '../model/endpoint.js';
+import { flushOnExit } from './exit-handler.js';
+
+/** Default wait of `flush()` and `close()`. */
+const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
+import { hexHigh, hexLow, idWord, newSpanIdWords, newTraceId } from './ids.js';
+import { MAX_NAME_LENGTH, truncate } from '../model/limits.js';
+import type { ResolvedTracerOptions } from './tracer-options.js';
+import { OpenSpans } from './open-spans.js';
+import type { FlushOptions, FlushResult, Sink, SinkStats, SpanQueue } from '../model/sink.js';
+import { cleanTags, NoopSpan, settle, RecordingSpan, spanFlags, TrackedSpan, type Parent, type ParentInfo, type Site, type Span, type TracedOptions, type TracerCore, type ZipkinTraceIdLike } from './span.js';
+import { isValidSpanId, isValidTraceId } from '../model/ids.js';
+import { isSpanKind, SPAN_KINDS_TEXT, type SpanKind } from '../model/span-record.js';
+
+/** Options of `tracer.startSpan`. */
+export interface StartSpanOptions extends TracedOptions {
+  /**
+   * Join the parent's span instead of making a child: a server answering a traced client records
+   * the same trace, span and parent IDs, with `shared: true` (Zipkin's shared-span model).
+   * Needs a parent with IDs, e.g. `extractB3(req.headers)`; without one a new trace starts.
+   * @default false
+   */
+  readonly join?: boolean;
+  /** When the work began, epoch microseconds, if it began before this call. @default now */
+  readonly startTimestamp?: number;
+}
+
+/** Counts of a tracer and its sink. Every count is in spans. */
+export interface TracerStats extends SinkStats {
+  /** Sampled spans started. */
+  readonly started: number;
+  /** Sampled spans ended and handed on. */
+  readonly ended: number;
+  /** Calls and spans not sampled: they emit nothing. */
+  readonly unsampled: number;
+  /** Failures of the library's own, by kind. */
+  readonly failures: Readonly<Record<string, number>>;
+  /** Sampled spans started and not yet ended. */
+  readonly open: number;
+  /**
+   * Spans their code never ended, emitted marked `orphaned`: their handle was garbage collected
+   * (`trackOrphans`) or they were open longer than `maxSpanDurationMillis`.
+   */
+  readonly orphaned: number;
+  /** Spans still open at `close()`, emitted marked `unfinished`. */
+  readonly unfinished: number;
+}
+
+/** What a tracer does besides `map`: the recording core. `Tracer` (from `createTracer`) adds `map`. */
+export interface RecordingTracer {
+  /** The service recorded on every span, lowercase. */
+  readonly serviceName: string;
+  /** The sink spans go to. */
+  readonly sink: Sink;
+  /**
+   * Wraps `fn` so that each call records one span: the parent and IDs are taken when the call is
+   * made, and one complete span is emitted when the returned promise settles. `fn` gets the span
+   * first, then the wrapper's arguments. The value or error passes through unchanged.
+   *
+   * @example
+   * const get = tracer.traced(async (span, url: string) => {
+   *   const res = await fetch(url, { headers: span.b3Headers() });
+   *   span.tag('http.status_code', res.status);
+   *   return res;
+   * }, { name: 'get', kind: 'CLIENT', parent: requestSpan });
+   */
+  traced<A extends unknown[], R>(
+    fn: (span: Span, ...args: A) => R,
+    options?: TracedOptions,
+  ): (...args: A) => Promise<Awaited<R>>;
+  /**
+   * Starts a span for work that is not one function call; `span.end()` or `span.fail(error)` emits it.
+   * @example
+   * const span = tracer.startSpan('get /object', { kind: 'SERVER', parent: extractB3(req.headers), join: true });
+   * res.on('finish', () => span.end());
+   */
+  startSpan(name: string, options?: StartSpanOptions): Span;
+  /** Resolves once every span ended before the call has reached the sink's destination, or the deadline passed. */
+  flush(options?: FlushOptions): Promise<FlushResult>;
+  /** Flushes, then closes the sink and stops its timers. Spans ended later are dropped and counted. */
+  close(options?: FlushOptions): Promise<FlushResult>;
+  /** Counts: started, ended, queued, sent, dropped by reason, and the last failure. */
+  stats(): TracerStats;
+}
+
+/** A parent that carries IDs, not only a sampling decision. */
+function hasIds(p: ParentInfo | null): p is ParentInfo & { readonly traceId: string; readonly spanId: string } {
+  return p !== null && p.traceId !== undefined && p.spanId !== undefined;
+}
+
+function isZipkinTraceId(p: object): p is ZipkinTraceIdLike {
+  return typeof (p as { isDebug?: unknown }).isDebug === 'function' && typeof (p as { sampled?: { getOrElse?: unknown } }).sampled?.getOrElse === 'function';
+}
+
+/**
+ * Calls `fn` with the span and the wrapper's arguments. Fixed arities for the usual calls: a rest
+ * array and a spread cost more on every call. (The sampled wrapper keeps its own copy of the switch:
+ * through this helper it measured a few percent slower.)
+ */
+function invoke<R>(fn: (this: unknown, span: Span, ...rest: unknown[]) => R, self: unknown, span: Span, args: IArguments): R {
+  switch (args.length) {
+    case 0:
+      return fn.call(self, span);
+    case 1:
+      return fn.call(self, span, args[0]);
+    case 2:
+      return fn.call(self, span, args[0], args[1]);
+    default:
+      return fn.call(self, span, ...args);
+  }
+}
+
+export class TracerImpl implements RecordingTracer, TracerCore {
+  readonly serviceName: string;
+  readonly sink: Sink;
+  readonly endpoint: Endpoint;
+  readonly defaultTags: Readonly<Record<string, string>> | undefined;
+  readonly clock: Clock;
+  readonly diagnostics: Diagnostics;
+  readonly traceId128Bit: boolean;
+  readonly #sampleRate: number;
+  readonly #queue: SpanQueue;
+  #started = 0;
+  #ended = 0;
+  #unsampled = 0;
+  #closed = false;
+  #uninstallExit: (() => void) | undefined;
+  readonly openSpans: OpenSpans<RecordingSpan> = new OpenSpans(() => this.#startSweeps());
+  readonly #maxSpanMicros: number;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+  readonly #orphanWatch: FinalizationRegistry<RecordingSpan> | undefined;
+  #orphaned = 0;
+  #unfinished = 0;
+
+  /**
+   * `sink` is where spans go and `queue` the one queue in front of it (for a delivering sink, the
+   * sink itself); `createTracer` picks both, so this module knows no concrete sink.
+   */
+  constructor(o: ResolvedTracerOptions, diagnostics: Diagnostics, sink: Sink, queue: SpanQueue) {
+    this.serviceName = o.serviceName;
+    this.diagnostics = diagnostics;
+    this.sink = sink;
+    this.endpoint = { serviceName: o.serviceName, ...cleanEndpoint(o.localEndpoint, this.#complain) };
+    this.defaultTags = o.defaultTags;
+    this.clock = o.clock ?? monotonicClock;
+    this.traceId128Bit = o.traceId128Bit;
+    this.#sampleRate = o.sampleRate;
+    this.#queue = queue;
+    this.#uninstallExit = o.flushOnExit === undefined ? undefined : flushOnExit(this, o.flushOnExit);
+    this.#maxSpanMicros = o.maxSpanDurationMillis * 1000;
+    this.#orphanWatch = o.trackOrphans ? new FinalizationRegistry((span) => this.#onOrphan(span)) : undefined;
+  }
+
+  /** A handle was garbage collected: if its span never ended, emit it with the time known so far. */
+  #onOrphan(span: RecordingSpan): void {
+    if (span.ended) return;
+    this.openSpans.remove(span);
+    this.#orphaned++;
+    span.cutOff(span.lastKnownTime(), 'orphaned', 'orphaned', 'gc');
+  }
+
+  #startSweeps(): void {
+    if (this.#sweeper !== undefined || this.#closed) return;
+    // Often enough to cut spans off near their limit, rarely enough to cost nothing; unref'd so it
+    // never keeps the process alive.
+    const every = Math.min(Math.max(this.#maxSpanMicros / 2000, 1000), 60_000);
+    this.#sweeper = setInterval(() => this.#sweep(), every);
+    this.#sweeper.unref();
+  }
+
+  /** Cuts off spans open longer than maxSpanDurationMillis; stops the timer when none is open. */
+  #sweep(): void {
+    const now = this.clock.now();
+    for (const span of this.openSpans.takeOlderThan(now - this.#maxSpanMicros)) {
+      this.#orphaned++;
+      span.cutOff(now, 'orphaned', 'orphaned', 'max_duration');
+    }
+    if (this.openSpans.size === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
+  }
+
+  readonly #complain = (kind: DiagnosticKind, message: string): void => this.diagnostics.report(kind, message);
+
+  /** `parent` fixes the parent ID and debug flag of every span of the site; `join` marks them shared. */
+  #site(name: unknown, fallback: string, options: TracedOptions, parent: ParentInfo | null, join: boolean): Site {
+    let spanName: string;
+    if (typeof name === 'string' && name !== '') {
+      spanName = name;
+      if (name.length > MAX_NAME_LENGTH) {
+        spanName = truncate(name, MAX_NAME_LENGTH);
+        this.#complain('VALUE_TRUNCATED', `a span name longer than ${MAX_NAME_LENGTH} characters was cut to that length`);
+      }
+    } else {
+      if (name !== undefined) this.#complain('BAD_NAME', `a span name must be a non-empty string; "${fallback}" was used`);
+      spanName = fallback;
+    }
+    let kind: SpanKind | undefined;
+    if (options.kind !== undefined) {
+      if (isSpanKind(options.kind)) kind = options.kind;
+      else this.#complain('BAD_KIND', `kind must be ${SPAN_KINDS_TEXT}; the span was recorded as a local span`);
+    }
+    return {
+      core: this,
+      parentId: join ? parent?.parentId : parent?.traceId === undefined ? undefined : parent.spanId,
+      flags: spanFlags(parent?.debug === true, join),
+      name: spanName,
+      kind,
+      tags: cleanTags(options.tags, this.#complain),
+      remoteEndpoint: cleanEndpoint(options.remoteEndpoint, this.#complain),
+    };
+  }
+
+  /** Reads any accepted parent shape once, at wrap time. */
+  #parent(p: Parent | null | undefined): ParentInfo | null {
+    if (p === undefined || p === null) return null;
+    // A snapshot, not the span: a wrapper must not keep its parent's handle alive (orphan tracking),
+    // and a span's own ID is made hex once here rather than on every call.
+    if (p instanceof RecordingSpan || p instanceof TrackedSpan) {
+      return { traceId: p.traceId, spanId: p.spanId, parentId: p.parentId, sampled: true, debug: p.debug };
+    }
+    if (p instanceof NoopSpan) return p;
+    if (typeof p !== 'object') {
+      this.#complain('BAD_PARENT', 'parent must be a Span, a SpanContext, a zipkin-js TraceId or null; a new trace was started');
+      return null;
+    }
+    let info: ParentInfo;
+    if (isZipkinTraceId(p)) {
+      info = {
+        traceId: p.traceId,
+        spanId: p.spanId,
+        parentId: p.parentSpanId?.getOrElse(undefined),
+        sampled: p.sampled.getOrElse(undefined),
+        debug: p.isDebug(),
+      };
+    } else {
+      const c = p as ParentInfo;
+      info = { traceId: c.traceId, spanId: c.spanId, parentId: c.parentId, sampled: c.sampled, debug: c.debug === true };
+    }
+    if (info.traceId === undefined && info.spanId === undefined) {
+      return { traceId: undefined, spanId: undefined, sampled: typeof info.sampled === 'boolean' ? info.sampled : undefined, debug: info.debug };
+    }
+    if (
+      typeof info.traceId !== 'string' || !isValidTraceId(info.traceId) ||
+      typeof info.spanId !== 'string' || !isValidSpanId(info.spanId) ||
+      (info.parentId !== undefined && (typeof info.parentId !== 'string' || !isValidSpanId(info.parentId)))
+    ) {
+      this.#complain('BAD_PARENT', 'the parent context has invalid IDs (lowercase hex, 16 or 32 characters, not all zeros); a new trace was started');
+      return null;
+    }
+    return info;
+  }
+
+  #rootSampled(): boolean {
+    const rate = this.#sampleRate;
+    return rate >= 1 ? true : rate <= 0 ? false : Math.random() < rate;
+  }
+
+  /** A deferred decision on a known trace ID is made from the ID, so every span of the trace agrees. */
+  #traceSampled(traceId: string): boolean {
+    const rate = this.#sampleRate;
+    if (rate >= 1) return true;
+    if (rate <= 0) return false;
+    return parseInt(traceId.slice(-8), 16) < rate * 0x1_0000_0000;
+  }
+
+  /**
+   * Counts an unsampled call and makes its span, which records nothing but propagates: a child of
+   * `parent` when it has IDs, else the root of a new trace (pass null); `joined`: the parent's own
+   * span, joined by a server.
+   */
+  #unsampledSpan(parent: ParentInfo | null, joined = false): NoopSpan {
+    this.#unsampled++;
+    return new NoopSpan(this, parent, joined);
+  }
+
+  #begin(site: Site, parent: ParentInfo | null, start: number | undefined): RecordingSpan | TrackedSpan | NoopSpan {
+    let traceId: string;
+    if (parent === null) {
+      if (!this.#rootSampled()) return this.#unsampledSpan(null);
+      traceId = newTraceId(this.traceId128Bit);
+    } else {
+      const debug = parent.debug;
+      const ptid = parent.traceId;
+      if (ptid === undefined) {
+        // Sampling-only context: a new trace that keeps the decision.
+        if (!(debug || (parent.sampled ?? this.#rootSampled()))) return this.#unsampledSpan(null);
+        traceId = newTraceId(this.traceId128Bit);
+      } else {
+        if (!(debug || (parent.sampled ?? this.#traceSampled(ptid)))) return this.#unsampledSpan(parent);
+        traceId = ptid;
+      }
+    }
+    this.#started++;
+    const at = newSpanIdWords();
+    return this.#handle(new RecordingSpan(site, traceId, idWord(at), idWord(at + 1), start ?? this.clock.now()));
+  }
+
+  /** What user code holds: the span itself, or with orphan tracking a handle watched for collection. */
+  #handle(span: RecordingSpan): RecordingSpan | TrackedSpan {
+    const watch = this.#orphanWatch;
+    if (watch === undefined) return span;
+    const handle = new TrackedSpan(span);
+    watch.register(handle, span);
+    return handle;
+  }
+
+  traced<A extends unknown[], R>(fn: (span: Span, ...args: A) => R, options: TracedOptions = {}): (...args: A) => Promise<Awaited<R>> {
+    if (typeof fn !== 'function') throw new TypeError('traced: fn: expected a function (span, ...args) => value');
+    const parent = this.#parent(options.parent);
+    const site = this.#site(options.name, fn.name || 'traced', options, parent, false);
+    // The wrapper forwards its caller's own `this` to fn, so the tracer needs a name of its own.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const tracer = this;
+    const call = fn as (this: unknown, span: Span, ...rest: unknown[]) => R;
+    // A sampling-only parent has no IDs to be a child of: its unsampled calls start new traces.
+    if (this.#neverSampled(parent)) return this.#untraced(call, parent?.traceId === undefined ? null : parent);
+    return function tracedCall(this: unknown): Promise<Awaited<R>> {
+      const span = tracer.#begin(site, parent, undefined);
+      let result: R;
+      try {
+        // Fixed arities for the usual calls: a rest array and a spread cost more on every call.
+        /* eslint-disable prefer-rest-params */
+        switch (arguments.length) {
+          case 0:
+            result = call.call(this, span);
+            break;
+          case 1:
+            result = call.call(this, span, arguments[0]);
+            break;
+          case 2:
+            result = call.call(this, span, arguments[0], arguments[1]);
+            break;
+          default:
+            result = call.call(this, span, ...arguments);
+        }
+        /* eslint-enable prefer-rest-params */
+      } catch (error) {
+        span.fail(error);
+        return Promise.reject(error);
+      }
+      if (span instanceof NoopSpan) return Promise.resolve(result) as Promise<Awaited<R>>;
+      let thenable = result instanceof Promise;
+      if (!thenable && result !== null && (typeof result === 'object' || typeof result === 'function')) {
+        try {
+          thenable = typeof (result as { then?: unknown }).then === 'function';
+        } catch (error) {
+          // A throwing `then` getter: reject with its error, as Promise.resolve would.
+          span.fail(error);
+          return Promise.reject(error);
+        }
+      }
+      if (thenable) {
+        // Bound to the handle: a call in flight keeps it alive, an abandoned one does not.
+        return Promise.resolve(result).then(settle.ended.bind(span), settle.failed.bind(span)) as Promise<Awaited<R>>;
+      }
+      span.end();
+      return Promise.resolve(result) as Promise<Awaited<R>>;
+    } as (...args: A) => Promise<Awaited<R>>;
+  }
+
+  /** True when no call under this parent can be sampled: the decision is made once, at wrap time. */
+  #neverSampled(parent: ParentInfo | null): boolean {
+    if (parent?.debug === true) return false;
+    const sampled = parent?.sampled;
+    return sampled === false || (sampled === undefined && this.#sampleRate <= 0);
+  }
+
+  /** The wrapper of a function whose calls are never sampled: no decision, no record, just a span to propagate with. */
+  #untraced<R>(call: (this: unknown, span: Span, ...rest: unknown[]) => R, parent: ParentInfo | null): (...args: unknown[]) => Promise<Awaited<R>> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const tracer = this;
+    return function untracedCall(this: unknown): Promise<Awaited<R>> {
+      const span = tracer.#unsampledSpan(parent);
+      try {
+        // eslint-disable-next-line prefer-rest-params
+        return Promise.resolve(invoke(call, this, span, arguments)) as Promise<Awaited<R>>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }
+
+  startSpan(name: string, options: StartSpanOptions = {}): Span {
+    const parent = this.#parent(options.parent);
+    // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
+    const joinTo = options.join === true && hasIds(parent) ? parent : undefined;
+    const site = this.#site(name, 'span', options, parent, joinTo !== undefined);
+    let start: number | undefined;
+    if (options.startTimestamp !== undefined) {
+      if (typeof options.startTimestamp === 'number' && Number.isFinite(options.startTimestamp) && options.startTimestamp > 0) {
+        start = options.startTimestamp;
+      } else {
+        this.#complain('BAD_TIMESTAMP', 'startTimestamp must be positive epoch microseconds; the current time was used');
+      }
+    }
+    if (joinTo !== undefined) {
+      if (!(joinTo.debug || (joinTo.sampled ?? this.#traceSampled(joinTo.traceId)))) {
+        return this.#unsampledSpan(joinTo, true);
+      }
+      this.#started++;
+      const joined = new RecordingSpan(site, joinTo.traceId, hexHigh(joinTo.spanId), hexLow(joinTo.spanId), start ?? this.clock.now());
+      return this.#handle(joined);
+    }
+    return this.#begin(site, parent, start);
+  }
+
+  emit(span: RecordingSpan): void {
+    this.#ended++;
+    if (this.#closed) return this.#queue.discard(1, 'TRACER_CLOSED', 'a span ended after tracer.close(); it was dropped and counted');
+    this.#queue.add(span);
+  }
+
+  async flush(options?: FlushOptions): Promise<FlushResult> {
+    this.#sweep();
+    const before = this.#droppedTotal();
+    const complete = await this.#queue.flushWithin(options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    return this.#result(complete, before);
+  }
+
+  async close(options?: FlushOptions): Promise<FlushResult> {
+    if (this.#closed) return this.#result(true, this.#droppedTotal());
+    this.#uninstallExit?.();
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+    // What is still open is emitted now, marked, rather than lost.
+    const now = this.clock.now();
+    for (const span of this.openSpans.takeAll()) {
+      this.#unfinished++;
+      span.cutOff(now, 'unfinished', 'unfinished', 'close');
+    }
+    const before = this.#droppedTotal();
+    this.#closed = true;
+    const complete = await this.#queue.closeWithin(options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
+    return this.#result(complete, before);
+  }
+
+  #droppedTotal(): number {
+    const d = this.#queue.stats().dropped;
+    return d.queueFull + d.rejected + d.expired + d.sinkFailed;
+  }
+
+  /** Complete means: in time, nothing left waiting, and nothing dropped while waiting. */
+  #result(complete: boolean, droppedBefore: number): FlushResult {
+    const s = this.#queue.stats();
+    const pending = s.queued + s.inFlight;
+    const d = s.dropped;
+    const droppedNow = d.queueFull + d.rejected + d.expired + d.sinkFailed - droppedBefore;
+    return { complete: complete && pending === 0 && droppedNow === 0, pending, dropped: s.dropped };
+  }
+
+  stats(): TracerStats {
+    // Delivery figures come from the one queue; the rest are the tracer's own.
+    return {
+      ...this.#queue.stats(),
+      started: this.#started,
+      ended: this.#ended,
+      unsampled: this.#unsampled,
+      failures: Object.fromEntries(this.diagnostics.counts),
+      open: this.openSpans.size,
+      orphaned: this.#orphaned,
+      unfinished: this.#unfinished,
+    };
+  }
+}
