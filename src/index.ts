@@ -15,8 +15,13 @@ export { extractB3, b3Headers, b3Stats, onMalformedB3 } from './propagation/b3.j
 export type { HeadersLike } from './propagation/b3.js';
 export { OptionsError } from './model/options-error.js';
 export type { TracerOptions } from './record/tracer-options.js';
-export type { Sink, SinkStats, DropCounts, FlushOptions, FlushResult } from './model/sink.js';
+export type { Sink, SinkStats, DropCounts, FlushOptions, FlushResult, Transport, OutgoingBatch, SendOutcome } from './model/sink.js';
+export { deliveringSink } from './deliver/delivery-options.js';
+export type { DeliveringSinkOptions } from './deliver/delivery-options.js';
+export type { DeliveryEngine } from './deliver/engine.js';
 export type { DiagnosticEvent, ErrorHandler } from './model/diagnostics.js';
+export { DIAGNOSTIC_KINDS } from './model/diagnostic-kinds.js';
+export type { DiagnosticKind, DiagnosticKindInfo } from './model/diagnostic-kinds.js';
 export type { Clock } from './record/clock.js';
 export { monotonicClock } from './record/clock.js';
 export { encodeSpan, encodeSpans, encodeNdjson, toZipkinSpan } from './encode/json.js';

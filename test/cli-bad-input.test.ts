@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fixture, runCli } from './fixtures/cli-run.js';
+import { fixture, runMain } from './fixtures/cli-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-bad-input-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('bad lines are reported with their line numbers and skipped, the rest is drawn, and the exit status is 1', async () => {
-  const { status, stdout, stderr } = await runCli(['view', fixture('cli-bad-lines.ndjson')]);
+  const { status, stdout, stderr } = await runMain(['view', fixture('cli-bad-lines.ndjson')]);
   assert.equal(status, 1);
   const reported = stderr.trim().split('\n');
   assert.equal(reported.length, 3, stderr);
@@ -21,7 +21,7 @@ test('bad lines are reported with their line numbers and skipped, the rest is dr
 });
 
 test('summary skips bad lines the same way, and exits 1', async () => {
-  const { status, stdout, stderr } = await runCli(['summary', fixture('cli-bad-lines.ndjson')]);
+  const { status, stdout, stderr } = await runMain(['summary', fixture('cli-bad-lines.ndjson')]);
   assert.equal(status, 1);
   assert.match(stderr, /:2: skipped: not JSON/);
   assert.match(stdout, /2 spans in 1 trace, .*; 3 bad lines skipped/);
@@ -30,7 +30,7 @@ test('summary skips bad lines the same way, and exits 1', async () => {
 test('a file of nothing but bad lines has nothing to show: exit 3', async () => {
   const path = join(dir, 'garbage.ndjson');
   writeFileSync(path, 'hello\n{"traceId":"4e441824ec2b6a44","id":"nope"}\n');
-  const { status, stdout, stderr } = await runCli(['view', path]);
+  const { status, stdout, stderr } = await runMain(['view', path]);
   assert.equal(status, 3);
   assert.equal(stdout, '');
   assert.match(stderr, /:1: skipped: not JSON/);
@@ -40,7 +40,7 @@ test('a file of nothing but bad lines has nothing to show: exit 3', async () => 
 test('a missing file is named, with what to do, and the exit status is 3', async () => {
   const path = join(dir, 'nowhere.ndjson');
   for (const command of ['view', 'summary']) {
-    const { status, stderr } = await runCli([command, path]);
+    const { status, stderr } = await runMain([command, path]);
     assert.equal(status, 3, command);
     assert.match(stderr, new RegExp(`deferred-span ${command}: cannot read .*nowhere\\.ndjson: no such file \\(ENOENT\\)\\. Check the path`));
   }
@@ -48,7 +48,7 @@ test('a missing file is named, with what to do, and the exit status is 3', async
 
 test('an empty file has no span to show: exit 3', async () => {
   for (const command of ['view', 'summary']) {
-    const { status, stdout, stderr } = await runCli([command, fixture('cli-empty.ndjson')]);
+    const { status, stdout, stderr } = await runMain([command, fixture('cli-empty.ndjson')]);
     assert.equal(status, 3, command);
     assert.equal(stdout, '');
     assert.match(stderr, /no valid span in .*cli-empty\.ndjson \(0 lines\)/);
@@ -56,7 +56,7 @@ test('an empty file has no span to show: exit 3', async () => {
 });
 
 test('orphans and spans in a parent loop are drawn, marked, not dropped', async () => {
-  const { status, stdout } = await runCli(['view', fixture('cli-orphans.ndjson'), '--width', '140']);
+  const { status, stdout } = await runMain(['view', fixture('cli-orphans.ndjson'), '--width', '140']);
   assert.equal(status, 0);
   assert.match(stdout, /2 orphan spans \(⚠\)/);
   const rows = stdout.split('\n');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, runCli } from './fixtures/cli-run.js';
+import { fixture, runCli, runMain } from './fixtures/cli-run.js';
 
 test('summary prints count, errors, percentiles and busy time per service and span name', async () => {
   const { status, stdout, stderr } = await runCli(['summary', fixture('cli-run-a.ndjson')]);
@@ -15,7 +15,7 @@ test('summary prints count, errors, percentiles and busy time per service and sp
 });
 
 test('summary --json gives the same figures in microseconds', async () => {
-  const { status, stdout } = await runCli(['summary', fixture('cli-run-a.ndjson'), '--json']);
+  const { status, stdout } = await runMain(['summary', fixture('cli-run-a.ndjson'), '--json']);
   assert.equal(status, 0);
   const report = JSON.parse(stdout) as { spans: number; skipped: number; groups: Array<Record<string, unknown>> };
   assert.equal(report.spans, 6);
@@ -26,7 +26,7 @@ test('summary --json gives the same figures in microseconds', async () => {
 });
 
 test('summary --compare shows two runs side by side with the ratio per span name', async () => {
-  const { status, stdout } = await runCli(['summary', fixture('cli-run-a.ndjson'), '--compare', fixture('cli-run-b.ndjson')]);
+  const { status, stdout } = await runMain(['summary', fixture('cli-run-a.ndjson'), '--compare', fixture('cli-run-b.ndjson')]);
   assert.equal(status, 0);
   const rows = stdout.trimEnd().split('\n');
   assert.match(rows[0]!, /^A: .*cli-run-a\.ndjson: 6 spans/);
@@ -37,7 +37,7 @@ test('summary --compare shows two runs side by side with the ratio per span name
 });
 
 test('summary --compare --json gives the ratios', async () => {
-  const { status, stdout } = await runCli(['summary', fixture('cli-run-a.ndjson'), '--compare', fixture('cli-run-b.ndjson'), '--json']);
+  const { status, stdout } = await runMain(['summary', fixture('cli-run-a.ndjson'), '--compare', fixture('cli-run-b.ndjson'), '--json']);
   assert.equal(status, 0);
   const { rows } = JSON.parse(stdout) as { rows: Array<{ name: string; ratio: Record<string, number | null> }> };
   assert.deepEqual(rows.find((r) => r.name === 'parse')!.ratio, { p50: 2, p90: 2, p99: 2, mean: 2 });

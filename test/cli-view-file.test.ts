@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, runCli } from './fixtures/cli-run.js';
+import { main } from '../src/cli/main.js';
+import { fixture, runCli, runMain } from './fixtures/cli-run.js';
 
 const file = fixture('cli-two-traces.ndjson');
 
@@ -34,25 +35,37 @@ test('view draws the newest trace of a file by default, with rows indented by pa
 });
 
 test('view --trace draws the trace asked for', async () => {
-  const { status, stdout } = await runCli(['view', file, '--trace', '0af7651916cd43dd8448eb211c80319c']);
+  const { status, stdout } = await runMain(['view', file, '--trace', '0af7651916cd43dd8448eb211c80319c']);
   assert.equal(status, 0);
   assert.match(stdout, /trace 0af7651916cd43dd8448eb211c80319c .* 2 spans/);
   assert.match(rowOf(stdout, 'proxy: encode'), /^ {2}proxy: encode\s+100µs\s+500µs/);
 });
 
 test('view --trace with an unknown trace ID says so and exits 3', async () => {
-  const { status, stdout, stderr } = await runCli(['view', file, '--trace', '1234567890abcdef']);
+  const { status, stdout, stderr } = await runMain(['view', file, '--trace', '1234567890abcdef']);
   assert.equal(status, 3);
   assert.equal(stdout, '');
   assert.match(stderr, /no trace 1234567890abcdef in .*cli-two-traces\.ndjson/);
 });
 
 test('view colours its output when asked, and NO_COLOR turns it off', async () => {
-  const forced = await runCli(['view', file], { FORCE_COLOR: '1' });
+  const forced = await runMain(['view', file], { FORCE_COLOR: '1' });
   assert.equal(forced.status, 0);
   assert.ok(forced.stdout.includes('\u001b[31m'), 'errors are red');
-  const plain = await runCli(['view', file, '--color'], { NO_COLOR: '1' });
+  const plain = await runMain(['view', file, '--color'], { NO_COLOR: '1' });
   assert.ok(plain.stdout.includes('\u001b['), '--color wins over NO_COLOR');
-  const off = await runCli(['view', file], { FORCE_COLOR: '1', NO_COLOR: '1' });
+  const off = await runMain(['view', file], { FORCE_COLOR: '1', NO_COLOR: '1' });
   assert.ok(!off.stdout.includes('\u001b['), 'NO_COLOR wins over FORCE_COLOR');
+});
+
+test('on a terminal, view takes its width and colours by default', async () => {
+  let stdout = '';
+  const status = await main(['view', file], {
+    stdout: { write: (text: string) => (stdout += text), isTTY: true, columns: 80 },
+    stderr: { write: (text: string) => assert.fail(`unexpected stderr: ${text}`) },
+    env: {},
+  });
+  assert.equal(status, 0);
+  assert.equal(stdout, (await runMain(['view', file, '--width', '80', '--color'])).stdout);
+  assert.notEqual(stdout, (await runMain(['view', file, '--color'])).stdout, 'not the 120 columns of a pipe');
 });

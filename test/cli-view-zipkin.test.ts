@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { fixture, runCli } from './fixtures/cli-run.js';
+import { fixture, runCli, runMain } from './fixtures/cli-run.js';
 
 // A stand-in for Zipkin's query API, serving the spans of the two-trace fixture.
 const spans = readFileSync(fixture('cli-two-traces.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { traceId: string; id: string });
@@ -48,27 +48,27 @@ test('view URL draws the newest trace that Zipkin returns from /api/v2/traces', 
 });
 
 test('view URL --trace reads /api/v2/trace/{id}, and takes the span endpoint URL as well as the base', async () => {
-  const { status, stdout } = await runCli(['view', `${base}/api/v2/spans`, '--trace', '0af7651916cd43dd8448eb211c80319c']);
+  const { status, stdout } = await runMain(['view', `${base}/api/v2/spans`, '--trace', '0af7651916cd43dd8448eb211c80319c']);
   assert.equal(status, 0);
   assert.ok(requested.includes('/api/v2/trace/0af7651916cd43dd8448eb211c80319c'), requested.join(' '));
   assert.match(stdout, /trace 0af7651916cd43dd8448eb211c80319c .* 2 spans/);
 });
 
 test('a trace Zipkin does not have is named, and the exit status is 3', async () => {
-  const { status, stderr } = await runCli(['view', base, '--trace', '1234567890abcdef']);
+  const { status, stderr } = await runMain(['view', base, '--trace', '1234567890abcdef']);
   assert.equal(status, 3);
   assert.match(stderr, /Zipkin at .* has no trace 1234567890abcdef/);
 });
 
 test('an invalid span from Zipkin is reported and skipped; the rest is drawn with exit status 1', async () => {
-  const { status, stdout, stderr } = await runCli(['view', base, '--trace', BROKEN]);
+  const { status, stdout, stderr } = await runMain(['view', base, '--trace', BROKEN]);
   assert.equal(status, 1);
   assert.match(stderr, /skipped span 1: not a Zipkin v2 span: id: expected 16 lowercase hex characters/);
   assert.match(stdout, /proxy: put object/);
 });
 
 test('a URL that is not Zipkin, or not reachable, is named, with what to check: exit 3', async () => {
-  const notZipkin = await runCli(['view', `${base}/elsewhere/`]);
+  const notZipkin = await runMain(['view', `${base}/elsewhere/`]);
   assert.equal(notZipkin.status, 3);
   assert.match(notZipkin.stderr, /is not JSON; is this a Zipkin server\?/);
   // A port that was free a moment ago: nothing listens there.
@@ -76,7 +76,7 @@ test('a URL that is not Zipkin, or not reachable, is named, with what to check: 
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
-  const down = await runCli(['view', `http://127.0.0.1:${port}`]);
+  const down = await runMain(['view', `http://127.0.0.1:${port}`]);
   assert.equal(down.status, 3);
   assert.match(down.stderr, /could not reach Zipkin at http:\/\/127\.0\.0\.1:\d+\/api\/v2\/traces\?limit=10 \(ECONNREFUSED\); check the URL and that Zipkin is running/);
 });

@@ -50,7 +50,7 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 
 /** A rejection's text, for the retry message; a timeout says which option it was. */
-function describe(error: unknown, timeoutMillis: number | undefined): string {
+export function describeError(error: unknown, timeoutMillis: number | undefined): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError') return `no answer within ${timeoutMillis} ms (timeoutMillis)`;
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
@@ -300,7 +300,7 @@ export class DeliveryEngine implements Sink {
     try {
       result = this.#transport.send(batch, signal);
     } catch (error) {
-      result = { outcome: 'retry', reason: describe(error, timeoutMillis), error };
+      result = { outcome: 'retry', reason: describeError(error, timeoutMillis), error };
     }
     if (isThenable(result)) {
       Promise.resolve(result).then(
@@ -310,7 +310,7 @@ export class DeliveryEngine implements Sink {
         },
         (error: unknown) => {
           cleanup?.();
-          this.#outcome(batch, { outcome: 'retry', reason: describe(error, timeoutMillis), error });
+          this.#outcome(batch, { outcome: 'retry', reason: describeError(error, timeoutMillis), error });
         },
       );
     } else {

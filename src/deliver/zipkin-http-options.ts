@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import type { ErrorHandler } from '../model/diagnostics.js';
+import { checkBackoff, deliveryOptionsShape, type DeliveringSinkOptions } from './delivery-options.js';
 import { parseOptions } from '../model/options-error.js';
 
 /** Where spans go when neither `url` nor `OTEL_EXPORTER_ZIPKIN_ENDPOINT` says otherwise. */
 export const DEFAULT_ZIPKIN_URL = 'http://localhost:9411/api/v2/spans';
 
+/** `OTEL_EXPORTER_ZIPKIN_ENDPOINT`, the one place it is read; undefined when unset or empty. */
+export function zipkinUrlFromEnvironment(): string | undefined {
+  const env = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
+  return env === undefined || env === '' ? undefined : env;
+}
+
 /** Options of `zipkinHttpSink`. Every one is optional. */
-export interface ZipkinHttpSinkOptions {
+export interface ZipkinHttpSinkOptions extends DeliveringSinkOptions {
   /**
    * Zipkin's span endpoint, `POST /api/v2/spans` (or anything that speaks it: the OpenTelemetry
    * Collector's zipkin receiver, Jaeger). No credentials in the URL: put them in `headers`.
@@ -19,39 +26,10 @@ export interface ZipkinHttpSinkOptions {
    */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * A request that has not been answered after this long is aborted and retried.
-   * @default 10000
-   */
-  readonly timeoutMillis?: number;
-  /** Spans in one POST at most. @default 1000 */
-  readonly maxBatchSpans?: number;
-  /** Bytes of JSON in one POST at most (a single larger span is still sent, alone). @default 5000000 */
-  readonly maxBatchBytes?: number;
-  /** How long a span may wait for its batch to fill before it is sent. @default 1000 */
-  readonly flushIntervalMillis?: number;
-  /** Spans waiting to be sent (queued or retrying) at most; past it new spans are dropped and counted. @default 100000 */
-  readonly maxQueueSpans?: number;
-  /** Encoded bytes waiting to be sent at most; past it new spans are dropped and counted. @default 67108864 (64 MiB) */
-  readonly maxQueueBytes?: number;
-  /** Requests in flight at once at most. @default 4 */
-  readonly maxInFlight?: number;
-  /** Retries of one batch after network errors, timeouts, 429 and 5xx; then it is dropped as expired. @default 10 */
-  readonly maxRetries?: number;
-  /** Wait before the first retry; it doubles on each retry. @default 200 */
-  readonly initialBackoffMillis?: number;
-  /** Longest wait between retries (a longer `Retry-After` is still honoured). @default 10000 */
-  readonly maxBackoffMillis?: number;
-  /** Fraction of each wait that is random, 0 (none) to 1 (full jitter). @default 0.5 */
-  readonly jitter?: number;
-  /**
    * Trusted CA certificate(s), PEM, for an HTTPS collector with a private CA: the sink's own agent
    * trusts them instead of the usual public CAs, and the rest of the process is not affected.
    */
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
-  /** Called with every failure of this sink (per request, never per span). */
-  readonly onError?: ErrorHandler;
-  /** Warn once per kind of failure through `process.emitWarning`. @default true */
-  readonly warnings?: boolean;
 }
 
 /** Options after validation, with defaults applied. */
@@ -74,11 +52,6 @@ export interface ResolvedZipkinHttpSinkOptions {
   warnings: boolean;
 }
 
-const int = (min: number, example: string) => {
-  const error = `expected an integer >= ${min}, like ${example}`;
-  return z.number({ error }).int({ error }).min(min, { error });
-};
-
 const pem = z.union([z.string(), z.instanceof(Buffer)], { error: 'expected PEM text (a string or a Buffer), e.g. fs.readFileSync("ca.pem")' });
 
 const schema = z
@@ -95,24 +68,8 @@ const schema = z
           .regex(/^[^\r\n\0]*$/, { error: 'expected a header value without line breaks or NUL characters' }),
       )
       .optional(),
-    timeoutMillis: int(1, '10000').default(10_000),
-    maxBatchSpans: int(1, '1000').default(1000),
-    maxBatchBytes: int(1024, '5000000').default(5_000_000),
-    flushIntervalMillis: int(0, '1000').default(1000),
-    maxQueueSpans: int(1, '100000').default(100_000),
-    maxQueueBytes: int(1024, '67108864').default(64 * 1024 * 1024),
-    maxInFlight: int(1, '4').default(4),
-    maxRetries: int(0, '10').default(10),
-    initialBackoffMillis: int(0, '200').default(200),
-    maxBackoffMillis: int(0, '10000').default(10_000),
-    jitter: z
-      .number({ error: 'expected a number from 0 to 1, like 0.5' })
-      .min(0, { error: 'expected a number from 0 to 1, like 0.5' })
-      .max(1, { error: 'expected a number from 0 to 1, like 0.5' })
-      .default(0.5),
+    ...deliveryOptionsShape,
     ca: z.union([pem, z.array(pem)], { error: 'expected PEM text (a string or a Buffer) or an array of them' }).optional(),
-    onError: z.custom<ErrorHandler>((v) => typeof v === 'function', { error: 'expected a function (event) => void' }).optional(),
-    warnings: z.boolean({ error: 'expected true or false' }).default(true),
   })
   .superRefine((o, ctx) => {
     for (const name of Object.keys(o.headers ?? {})) {
@@ -120,10 +77,8 @@ const schema = z
         ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'expected a header name of letters, digits and !#$%&\'*+.^_`|~- (no spaces or colons)' });
       }
     }
-    if (o.maxBackoffMillis < o.initialBackoffMillis) {
-      ctx.addIssue({ code: 'custom', path: ['maxBackoffMillis'], message: `expected at least initialBackoffMillis (${o.initialBackoffMillis})` });
-    }
-    const raw = o.url ?? process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
+    checkBackoff(o, ctx);
+    const raw = o.url ?? zipkinUrlFromEnvironment();
     if (raw === undefined || raw === '') return;
     let url: URL;
     try {
@@ -150,8 +105,7 @@ const schema = z
  */
 export function resolveZipkinHttpSinkOptions(input: unknown): ResolvedZipkinHttpSinkOptions {
   const o = parseOptions('zipkinHttpSink', schema, input);
-  const env = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
-  const raw = o.url ?? (env !== undefined && env !== '' ? env : DEFAULT_ZIPKIN_URL);
+  const raw = o.url ?? zipkinUrlFromEnvironment() ?? DEFAULT_ZIPKIN_URL;
   return {
     url: new URL(raw),
     headers: { ...o.headers },

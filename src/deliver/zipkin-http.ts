@@ -2,7 +2,8 @@ import { ZIPKIN_DELIVERY_KINDS, type DiagnosticKind } from '../model/diagnostic-
 import { Diagnostics } from '../model/diagnostics.js';
 import { encodeSpansBytes } from '../encode/bytes.js';
 import type { FlushOptions, OutgoingBatch, SendOutcome, Sink, SinkStats, Transport } from '../model/sink.js';
-import { DeliveryEngine } from './engine.js';
+import { engineOptions } from './delivery-options.js';
+import { DeliveryEngine, describeError } from './engine.js';
 import { resolveZipkinHttpSinkOptions, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
 import { MAX_ERROR_BODY, nodeTransport, type HttpPoster, type PostResult } from './zipkin-http-transport.js';
 import type { SpanRecord } from '../model/span-record.js';
@@ -82,11 +83,13 @@ class ZipkinHttpTransport implements Transport {
   readonly target: string;
   readonly #http: HttpPoster;
   readonly #redact: Redactor;
+  readonly #timeoutMillis: number;
 
   constructor(o: ResolvedZipkinHttpSinkOptions) {
     this.target = o.url.origin + o.url.pathname;
     this.#http = nodeTransport(o.url, o.headers, o.ca, o.maxInFlight);
     this.#redact = new Redactor(o.headers);
+    this.#timeoutMillis = o.timeoutMillis;
   }
 
   encode(records: readonly SpanRecord[]): Uint8Array {
@@ -99,7 +102,7 @@ class ZipkinHttpTransport implements Transport {
       result = await this.#http.post(batch.body!, signal);
     } catch (error) {
       const clean = this.#redact.error(error);
-      return { outcome: 'retry', reason: this.#redact.text(describeNetworkError(error, signal)), error: clean };
+      return { outcome: 'retry', reason: this.#redact.text(describeError(error, this.#timeoutMillis)), error: clean };
     }
     const status = result.status;
     if (status >= 200 && status < 300) return SENT;
@@ -136,17 +139,6 @@ class ZipkinHttpTransport implements Transport {
 
 const SENT: SendOutcome = { outcome: 'sent' };
 
-/** A network error's text; a timeout is told by the engine from the signal's reason. */
-function describeNetworkError(error: unknown, _signal: AbortSignal): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return error.message.replace(/^no answer within (\d+) ms$/, 'no answer within $1 ms (timeoutMillis)');
-    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-    const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
-    return detail === '' ? error.message : `${error.message}: ${detail}`;
-  }
-  return String(error);
-}
-
 class ZipkinHttpSinkImpl extends DeliveryEngine implements ZipkinHttpSink {
   readonly url: string;
 
@@ -154,23 +146,7 @@ class ZipkinHttpSinkImpl extends DeliveryEngine implements ZipkinHttpSink {
     const transport = new ZipkinHttpTransport(o);
     super(
       transport,
-      {
-        maxQueueSpans: o.maxQueueSpans,
-        maxQueueBytes: o.maxQueueBytes,
-        maxBatchSpans: o.maxBatchSpans,
-        maxBatchBytes: o.maxBatchBytes,
-        flushIntervalMillis: o.flushIntervalMillis,
-        // Timers never hold the process open: close() (or flushOnExit) delivers the last spans.
-        holdProcess: false,
-        sendFullBatchAtOnce: false,
-        maxInFlight: o.maxInFlight,
-        maxRetries: o.maxRetries,
-        initialBackoffMillis: o.initialBackoffMillis,
-        maxBackoffMillis: o.maxBackoffMillis,
-        jitter: o.jitter,
-        timeoutMillis: o.timeoutMillis,
-        kinds: ZIPKIN_DELIVERY_KINDS,
-      },
+      engineOptions(o, ZIPKIN_DELIVERY_KINDS),
       new Diagnostics(o.onError, o.warnings),
     );
     this.url = transport.target;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Sink } from '../model/sink.js';
 import { ndjsonFileSink } from '../deliver/ndjson-file.js';
 import { zipkinHttpSink } from '../deliver/zipkin-http.js';
+import { zipkinUrlFromEnvironment } from '../deliver/zipkin-http-options.js';
 
 const announced = new Set<string>();
 
@@ -19,9 +20,8 @@ export function defaultSinkTarget(serviceName: string): { kind: 'file'; path: st
  * warns as the tracer does; its reports reach the tracer's `onError` once the tracer attaches it.
  */
 export function defaultSink(serviceName: string, warnings: boolean): Sink {
-  const zipkin = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
   // zipkinHttpSink reads the URL from the environment itself; a bad one throws an OptionsError naming it.
-  if (zipkin !== undefined && zipkin !== '') return zipkinHttpSink({ warnings });
+  if (zipkinUrlFromEnvironment() !== undefined) return zipkinHttpSink({ warnings });
   const target = defaultSinkTarget(serviceName);
   // DEFERRED_SPAN_FILE is the user's own choice of file: nothing to tell them.
   const chosen = process.env.DEFERRED_SPAN_FILE !== undefined && process.env.DEFERRED_SPAN_FILE !== '';

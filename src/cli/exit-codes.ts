@@ -1,0 +1,21 @@
+// The exit statuses of `deferred-span`, named once here and documented by every `--help`.
+
+/** Done. */
+export const EXIT_OK = 0;
+/** Done, but bad input was skipped: scripts can tell a clean run from a lossy one. */
+export const EXIT_SKIPPED = 1;
+/** Wrong usage: unknown command or option, missing or bad argument. */
+export const EXIT_USAGE = 2;
+/** Nothing to show: no file, no valid span, no such trace, or no Zipkin. */
+export const EXIT_NOTHING = 3;
+/** A bug in this tool (`EX_SOFTWARE` of sysexits.h), kept apart from every user error. */
+export const EXIT_BUG = 70;
+
+/** The closing section of every help text, built from the constants so the two cannot disagree. */
+export const EXIT_STATUS_HELP = `Exit status:
+  ${EXIT_OK}  done
+  ${EXIT_SKIPPED}  done, but bad input was skipped (each bad line is reported on stderr with its number)
+  ${EXIT_USAGE}  wrong usage: unknown command or option, missing or bad argument
+  ${EXIT_NOTHING}  nothing to show: the file is missing or holds no valid span, the trace is unknown,
+     or Zipkin could not be reached
+  ${EXIT_BUG} a bug in this tool (the stack trace is printed: please report it)`;
