@@ -7,7 +7,7 @@ export { DEFAULT_MAP_CONCURRENCY } from './jobs/map.js';
 export type { MapFunction, MapItemFn, MapOptions, MapProgress, MapSummary } from './jobs/map.js';
 export { progressLine, formatProgress, formatSummary, formatDuration } from './jobs/progress.js';
 export type { ProgressLine, ProgressLineOptions, ProgressStream } from './jobs/progress.js';
-export type { Span, TracedOptions, Parent, ZipkinTraceIdLike } from './record/span.js';
+export type { Span, TracedOptions, Parent, ZipkinTraceIdLike } from './record/span-api.js';
 export type { SpanKind, SpanRecord, Annotation } from './model/span-record.js';
 export type { SpanContext, SamplingOnlyContext, ExtractedContext } from './model/span-context.js';
 export type { Endpoint } from './model/endpoint.js';

@@ -2,10 +2,11 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { Diagnostics } from '../model/diagnostics.js';
 import type { SamplingOnlyContext, SpanContext } from '../model/span-context.js';
-import { errorTagValue, type Parent, type Span } from '../record/span.js';
 import type { StartSpanOptions } from '../record/tracer.js';
 import { parseOptions } from '../model/options-error.js';
 import { SPAN_KINDS, SPAN_KINDS_QUOTED, type SpanKind } from '../model/span-record.js';
+import { errorTagValue } from '../record/tags.js';
+import type { Parent, Span } from '../record/span-api.js';
 
 /** What `onProgress` receives after each item settles. */
 export interface MapProgress {

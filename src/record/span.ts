@@ -1,98 +1,15 @@
 import { b3Headers as formatB3 } from '../propagation/b3.js';
-import type { Clock } from './clock.js';
-import type { Diagnostics } from '../model/diagnostics.js';
-import { cleanEndpoint, type Complain, type Endpoint } from '../model/endpoint.js';
+import { cleanEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { hexWords, newSpanId, newTraceId } from './ids.js';
 import { MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from '../model/limits.js';
-import type { OpenSpans } from './open-spans.js';
-import type { SamplingOnlyContext, SpanContext } from '../model/span-context.js';
+import type { SpanContext } from '../model/span-context.js';
 import type { Annotation, SpanKind, SpanRecord } from '../model/span-record.js';
-import type zipkin from 'zipkin';
-
-/** Options of a traced function, fixed when it is wrapped. */
-export interface TracedOptions {
-  /**
-   * The span name.
-   * @default fn.name, else `'traced'`
-   */
-  readonly name?: string;
-  /** `CLIENT`, `SERVER`, `PRODUCER` or `CONSUMER`; absent means a local span. */
-  readonly kind?: SpanKind;
-  /**
-   * The parent of every call's span: a `Span`, a `SpanContext` (e.g. from `extractB3`), a zipkin-js
-   * `TraceId`, or `null` for a new root. Absent also means a new root: nothing is looked up from
-   * shared state.
-   * @default null
-   */
-  readonly parent?: Parent | null | undefined;
-  /** The other side of the call, for `CLIENT`, `SERVER`, `PRODUCER` and `CONSUMER` spans. */
-  readonly remoteEndpoint?: Endpoint;
-  /** Tags put on every span of this function. Values are stored as strings. */
-  readonly tags?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * What a span can have as its parent.
- * A zipkin-js `TraceId` is accepted as is (duck-typed: `traceId`, `spanId`, `sampled`, `isDebug()`).
- * A `SamplingOnlyContext` (what `extractB3` returns for `b3: 0`) starts a new trace that keeps the decision.
- */
-// zipkin.TraceId by name: its Option types do not fit ZipkinTraceIdLike's getOrElse(undefined).
-export type Parent = Span | SpanContext | SamplingOnlyContext | ParentInfo | ZipkinTraceIdLike | zipkin.TraceId;
-
-/** The part of a zipkin-js `TraceId` read here. */
-export interface ZipkinTraceIdLike {
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId?: { getOrElse(v: undefined): string | undefined };
-  readonly sampled: { getOrElse(v: undefined): boolean | undefined };
-  isDebug(): boolean;
-}
-
-/** A parent as the tracer reads it on each call: live spans, contexts and sampling-only contexts. */
-export interface ParentInfo {
-  readonly traceId: string | undefined;
-  readonly spanId: string | undefined;
-  readonly parentId?: string | undefined;
-  readonly sampled: boolean | undefined;
-  readonly debug: boolean;
-}
-
-/** The handle a traced function receives, and what `startSpan` returns. */
-export interface Span {
-  /** This span's identity. A fresh object on each read. */
-  readonly context: SpanContext;
-  /** True when the span will be emitted; false for an unsampled span, whose methods do nothing. */
-  readonly isRecording: boolean;
-  /**
-   * Records an event. Values are strings; the timestamp defaults to now.
-   * @example span.annotate('Response headers received')
-   */
-  annotate(value: string, timestampMicros?: number): this;
-  /**
-   * Sets a tag. Non-string values are stored as strings; values longer than `MAX_VALUE_LENGTH`
-   * are cut. A value that cannot be stored is dropped and reported once.
-   * @example span.tag('http.status_code', res.statusCode)
-   */
-  tag(key: string, value: unknown): this;
-  /** Records the other side of the call. Invalid fields (a bad IP, a zero port) are dropped and reported once. */
-  setRemoteEndpoint(endpoint: Endpoint): this;
-  /**
-   * This span's own B3 headers, lowercase keys, ready for `fetch` or `http.request`.
-   * @default format 'multi'
-   * @example await fetch(url, { headers: span.b3Headers() })
-   */
-  b3Headers(format?: 'multi' | 'single'): Record<string, string>;
-  /** `tracer.traced` with this span as the parent. */
-  traced<A extends unknown[], R>(
-    fn: (span: Span, ...args: A) => R,
-    options?: Omit<TracedOptions, 'parent'>,
-  ): (...args: A) => Promise<Awaited<R>>;
-  /** Ends the span and emits it. A second `end` or `fail` does nothing. */
-  end(endTimestampMicros?: number): void;
-  /** Ends the span with an `error` tag (the error's message, or `String(reason)`). A second call does nothing. */
-  fail(error: unknown, endTimestampMicros?: number): void;
-}
+import type { ParentInfo, Span, TracedOptions } from './span-api.js';
+import type { Clock } from './clock.js';
+import type { Diagnostics } from '../model/diagnostics.js';
+import type { OpenSpans } from './open-spans.js';
+import { putTag, tagKey, tagValueString, errorTagValue } from './tags.js';
 
 /** What spans share with their tracer. */
 export interface TracerCore {
@@ -125,86 +42,6 @@ export interface Site {
 
 const DEBUG = 1;
 const SHARED = 2;
-
-/** Turns a rejection reason into the `error` tag's value without ever throwing. */
-export function errorTagValue(reason: unknown): string {
-  try {
-    if (reason instanceof Error) return reason.message || reason.name || 'Error';
-    const s = String(reason);
-    return s === '' ? 'error' : s;
-  } catch {
-    return 'error';
-  }
-}
-
-/** Coerces a tag value to a string, or returns undefined when it cannot be stored. */
-export function tagValueString(value: unknown, complain: Complain): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      if (value.length > MAX_VALUE_LENGTH) {
-        complain('VALUE_TRUNCATED', `a tag or annotation value longer than ${MAX_VALUE_LENGTH} characters was cut to that length`);
-        return truncate(value, MAX_VALUE_LENGTH);
-      }
-      return value;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'object':
-      if (value !== null) {
-        try {
-          const json = JSON.stringify(value);
-          if (typeof json === 'string') {
-            complain('TAG_VALUE_COERCED', 'an object tag value was stored as its JSON text; pass a string to choose the text');
-            return tagValueString(json, complain);
-          }
-        } catch {
-          // Circular or throwing toJSON: dropped below.
-        }
-      }
-      break;
-    default:
-      break;
-  }
-  complain('BAD_TAG_VALUE', `a tag value of type ${value === null ? 'null' : typeof value} cannot be stored as a string; the tag was dropped`);
-  return undefined;
-}
-
-/** A tag key as stored: cut at `MAX_TAG_KEY_LENGTH` (reported), or undefined when it is not a non-empty string. */
-function tagKey(key: unknown, complain: Complain): string | undefined {
-  if (typeof key !== 'string' || key === '') {
-    complain('BAD_TAG_KEY', 'a tag key must be a non-empty string; the tag was dropped');
-    return undefined;
-  }
-  if (key.length <= MAX_TAG_KEY_LENGTH) return key;
-  complain('VALUE_TRUNCATED', `a tag key longer than ${MAX_TAG_KEY_LENGTH} characters was cut to that length`);
-  return truncate(key, MAX_TAG_KEY_LENGTH);
-}
-
-/** Sets a tag; `__proto__` as a key would set the prototype instead, losing the tag and leaving `{}`. */
-function putTag(tags: Record<string, string>, key: string, value: string): void {
-  if (key === '__proto__') Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
-  else tags[key] = value;
-}
-
-/** Cleans a user tag map once (at wrap time), dropping what cannot be stored. */
-export function cleanTags(
-  input: Readonly<Record<string, unknown>> | undefined,
-  complain: Complain,
-): Record<string, string> | undefined {
-  if (input === undefined) return undefined;
-  const out: Record<string, string> = {};
-  let any = false;
-  for (const key of Object.keys(input)) {
-    const value = tagValueString(input[key], complain);
-    const k = tagKey(key, complain);
-    if (k !== undefined && value !== undefined) {
-      putTag(out, k, value);
-      any = true;
-    }
-  }
-  return any ? out : undefined;
-}
 
 /**
  * A sampled span: the compact record that travels to the sink, and the handle user code holds
@@ -576,20 +413,3 @@ export class TrackedSpan implements Span, ParentInfo {
     this.span.fail(error, endTimestampMicros);
   }
 }
-
-/**
- * The settle handlers of a traced call, bound to its span: two bound functions hold less memory per
- * call in flight than two closures and their context. Object-literal methods, because a bundler's
- * keepNames redefines the `name` of named functions, which sends `bind` down a slow path that
- * costs hundreds of bytes per call.
- */
-export const settle = {
-  ended<T>(this: Span, value: T): T {
-    this.end();
-    return value;
-  },
-  failed(this: Span, error: unknown): never {
-    this.fail(error);
-    throw error;
-  },
-};

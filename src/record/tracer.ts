@@ -11,9 +11,13 @@ import { MAX_NAME_LENGTH, truncate } from '../model/limits.js';
 import type { ResolvedTracerOptions } from './tracer-options.js';
 import { OpenSpans } from './open-spans.js';
 import type { FlushOptions, FlushResult, Sink, SinkStats, SpanQueue } from '../model/sink.js';
-import { cleanTags, NoopSpan, settle, RecordingSpan, spanFlags, TrackedSpan, type Parent, type ParentInfo, type Site, type Span, type TracedOptions, type TracerCore, type ZipkinTraceIdLike } from './span.js';
-import { isValidSpanId, isValidTraceId } from '../model/ids.js';
+import { NoopSpan, RecordingSpan, spanFlags, TrackedSpan, type Site, type TracerCore } from './span.js';
+import { hasIds, readParent } from './parent.js';
+import { Sampler } from './sampler.js';
 import { isSpanKind, SPAN_KINDS_TEXT, type SpanKind } from '../model/span-record.js';
+import { cleanTags } from './tags.js';
+import { settle } from './settle.js';
+import type { ParentInfo, Span, TracedOptions } from './span-api.js';
 
 /** Options of `tracer.startSpan`. */
 export interface StartSpanOptions extends TracedOptions {
@@ -86,15 +90,6 @@ export interface RecordingTracer {
   stats(): TracerStats;
 }
 
-/** A parent that carries IDs, not only a sampling decision. */
-function hasIds(p: ParentInfo | null): p is ParentInfo & { readonly traceId: string; readonly spanId: string } {
-  return p !== null && p.traceId !== undefined && p.spanId !== undefined;
-}
-
-function isZipkinTraceId(p: object): p is ZipkinTraceIdLike {
-  return typeof (p as { isDebug?: unknown }).isDebug === 'function' && typeof (p as { sampled?: { getOrElse?: unknown } }).sampled?.getOrElse === 'function';
-}
-
 /**
  * Calls `fn` with the span and the wrapper's arguments. Fixed arities for the usual calls: a rest
  * array and a spread cost more on every call. (The sampled wrapper keeps its own copy of the switch:
@@ -121,7 +116,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   readonly clock: Clock;
   readonly diagnostics: Diagnostics;
   readonly traceId128Bit: boolean;
-  readonly #sampleRate: number;
+  readonly #sampler: Sampler;
   readonly #queue: SpanQueue;
   #started = 0;
   #ended = 0;
@@ -147,7 +142,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     this.defaultTags = o.defaultTags;
     this.clock = o.clock ?? monotonicClock;
     this.traceId128Bit = o.traceId128Bit;
-    this.#sampleRate = o.sampleRate;
+    this.#sampler = new Sampler(o.sampleRate);
     this.#queue = queue;
     this.#uninstallExit = o.flushOnExit === undefined ? undefined : flushOnExit(this, o.flushOnExit);
     this.#maxSpanMicros = o.maxSpanDurationMillis * 1000;
@@ -215,59 +210,6 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     };
   }
 
-  /** Reads any accepted parent shape once, at wrap time. */
-  #parent(p: Parent | null | undefined): ParentInfo | null {
-    if (p === undefined || p === null) return null;
-    // A snapshot, not the span: a wrapper must not keep its parent's handle alive (orphan tracking),
-    // and a span's own ID is made hex once here rather than on every call.
-    if (p instanceof RecordingSpan || p instanceof TrackedSpan) {
-      return { traceId: p.traceId, spanId: p.spanId, parentId: p.parentId, sampled: true, debug: p.debug };
-    }
-    if (p instanceof NoopSpan) return p;
-    if (typeof p !== 'object') {
-      this.#complain('BAD_PARENT', 'parent must be a Span, a SpanContext, a zipkin-js TraceId or null; a new trace was started');
-      return null;
-    }
-    let info: ParentInfo;
-    if (isZipkinTraceId(p)) {
-      info = {
-        traceId: p.traceId,
-        spanId: p.spanId,
-        parentId: p.parentSpanId?.getOrElse(undefined),
-        sampled: p.sampled.getOrElse(undefined),
-        debug: p.isDebug(),
-      };
-    } else {
-      const c = p as ParentInfo;
-      info = { traceId: c.traceId, spanId: c.spanId, parentId: c.parentId, sampled: c.sampled, debug: c.debug === true };
-    }
-    if (info.traceId === undefined && info.spanId === undefined) {
-      return { traceId: undefined, spanId: undefined, sampled: typeof info.sampled === 'boolean' ? info.sampled : undefined, debug: info.debug };
-    }
-    if (
-      typeof info.traceId !== 'string' || !isValidTraceId(info.traceId) ||
-      typeof info.spanId !== 'string' || !isValidSpanId(info.spanId) ||
-      (info.parentId !== undefined && (typeof info.parentId !== 'string' || !isValidSpanId(info.parentId)))
-    ) {
-      this.#complain('BAD_PARENT', 'the parent context has invalid IDs (lowercase hex, 16 or 32 characters, not all zeros); a new trace was started');
-      return null;
-    }
-    return info;
-  }
-
-  #rootSampled(): boolean {
-    const rate = this.#sampleRate;
-    return rate >= 1 ? true : rate <= 0 ? false : Math.random() < rate;
-  }
-
-  /** A deferred decision on a known trace ID is made from the ID, so every span of the trace agrees. */
-  #traceSampled(traceId: string): boolean {
-    const rate = this.#sampleRate;
-    if (rate >= 1) return true;
-    if (rate <= 0) return false;
-    return parseInt(traceId.slice(-8), 16) < rate * 0x1_0000_0000;
-  }
-
   /**
    * Counts an unsampled call and makes its span, which records nothing but propagates: a child of
    * `parent` when it has IDs, else the root of a new trace (pass null); `joined`: the parent's own
@@ -279,22 +221,9 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   }
 
   #begin(site: Site, parent: ParentInfo | null, start: number | undefined): RecordingSpan | TrackedSpan | NoopSpan {
-    let traceId: string;
-    if (parent === null) {
-      if (!this.#rootSampled()) return this.#unsampledSpan(null);
-      traceId = newTraceId(this.traceId128Bit);
-    } else {
-      const debug = parent.debug;
-      const ptid = parent.traceId;
-      if (ptid === undefined) {
-        // Sampling-only context: a new trace that keeps the decision.
-        if (!(debug || (parent.sampled ?? this.#rootSampled()))) return this.#unsampledSpan(null);
-        traceId = newTraceId(this.traceId128Bit);
-      } else {
-        if (!(debug || (parent.sampled ?? this.#traceSampled(ptid)))) return this.#unsampledSpan(parent);
-        traceId = ptid;
-      }
-    }
+    if (!this.#sampler.sampled(parent)) return this.#unsampledSpan(parent?.traceId === undefined ? null : parent);
+    // A sampling-only parent keeps its decision but has no IDs: a new trace.
+    const traceId = parent?.traceId ?? newTraceId(this.traceId128Bit);
     this.#started++;
     const at = newSpanIdWords();
     return this.#handle(new RecordingSpan(site, traceId, idWord(at), idWord(at + 1), start ?? this.clock.now()));
@@ -311,14 +240,14 @@ export class TracerImpl implements RecordingTracer, TracerCore {
 
   traced<A extends unknown[], R>(fn: (span: Span, ...args: A) => R, options: TracedOptions = {}): (...args: A) => Promise<Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError('traced: fn: expected a function (span, ...args) => value');
-    const parent = this.#parent(options.parent);
+    const parent = readParent(options.parent, this.#complain);
     const site = this.#site(options.name, fn.name || 'traced', options, parent, false);
     // The wrapper forwards its caller's own `this` to fn, so the tracer needs a name of its own.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracer = this;
     const call = fn as (this: unknown, span: Span, ...rest: unknown[]) => R;
     // A sampling-only parent has no IDs to be a child of: its unsampled calls start new traces.
-    if (this.#neverSampled(parent)) return this.#untraced(call, parent?.traceId === undefined ? null : parent);
+    if (this.#sampler.neverSampled(parent)) return this.#untraced(call, parent?.traceId === undefined ? null : parent);
     return function tracedCall(this: unknown): Promise<Awaited<R>> {
       const span = tracer.#begin(site, parent, undefined);
       let result: R;
@@ -363,12 +292,6 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     } as (...args: A) => Promise<Awaited<R>>;
   }
 
-  /** True when no call under this parent can be sampled: the decision is made once, at wrap time. */
-  #neverSampled(parent: ParentInfo | null): boolean {
-    if (parent?.debug === true) return false;
-    const sampled = parent?.sampled;
-    return sampled === false || (sampled === undefined && this.#sampleRate <= 0);
-  }
 
   /** The wrapper of a function whose calls are never sampled: no decision, no record, just a span to propagate with. */
   #untraced<R>(call: (this: unknown, span: Span, ...rest: unknown[]) => R, parent: ParentInfo | null): (...args: unknown[]) => Promise<Awaited<R>> {
@@ -386,7 +309,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   }
 
   startSpan(name: string, options: StartSpanOptions = {}): Span {
-    const parent = this.#parent(options.parent);
+    const parent = readParent(options.parent, this.#complain);
     // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
     const joinTo = options.join === true && hasIds(parent) ? parent : undefined;
     const site = this.#site(name, 'span', options, parent, joinTo !== undefined);
@@ -399,7 +322,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
       }
     }
     if (joinTo !== undefined) {
-      if (!(joinTo.debug || (joinTo.sampled ?? this.#traceSampled(joinTo.traceId)))) {
+      if (!this.#sampler.sampled(joinTo)) {
         return this.#unsampledSpan(joinTo, true);
       }
       this.#started++;

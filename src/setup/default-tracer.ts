@@ -1,8 +1,8 @@
 import type { FlushOptions, FlushResult } from '../model/sink.js';
-import type { Span, TracedOptions } from '../record/span.js';
 import { createTracer, type Tracer } from './create-tracer.js';
 import type { TracerOptions } from '../record/tracer-options.js';
 import type { MapFunction, MapItemFn, MapOptions } from '../jobs/map.js';
+import type { Span, TracedOptions } from '../record/span-api.js';
 
 let current: Tracer | undefined;
 let generation = 0;
