@@ -11,7 +11,7 @@ test("the README's table of failure kinds is the registry: every kind, its stage
   const rows = section[1]!.split('\n').filter((line) => line.startsWith('| `'));
   const listed = rows.map((row) => row.split(' | ').map((cell) => cell.replace(/^\| |`| \|$/g, '')));
   const registry = Object.entries(DIAGNOSTIC_KINDS).map(([kind, info]) => [kind, info.stage, info.meaning, info.fix]);
-  assert.deepEqual(listed, registry);
+  assert.deepEqual(listed, registry, 'regenerate it: node --import tsx scripts/readme-kinds.ts');
 });
 
 test('every kind the source reports is in the registry (a typo would not compile; this catches kinds built from strings)', () => {

@@ -224,8 +224,13 @@ export class DeliveryEngine implements Sink {
     this.#pump();
   };
 
-  /** The next batch from the waiting spans, at most maxBatchSpans and maxBatchBytes. */
-  #pack(): Batch {
+  /**
+   * The next batch from the waiting spans, at most maxBatchSpans and maxBatchBytes; undefined when
+   * the spans it looked at could not be sent at all. A span that cannot be encoded (its JSON would
+   * pass V8's string limit, a record's getter throws) or that alone passes maxBatchBytes is dropped
+   * here, counted as rejected and reported: it must not crash the timer or block the queue.
+   */
+  #pack(): Batch | undefined {
     const records = this.#records;
     const { maxBatchSpans, maxBatchBytes } = this.#o;
     const encode = this.#transport.encode;
@@ -237,16 +242,43 @@ export class DeliveryEngine implements Sink {
     let n = Math.min(records.length, maxBatchSpans, Math.max(1, Math.floor(maxBatchBytes / this.#bytesPerSpan)));
     for (;;) {
       const chunk = records.slice(0, n);
-      const body = encode.call(this.#transport, chunk);
+      let body: Uint8Array;
+      try {
+        body = encode.call(this.#transport, chunk);
+      } catch (error) {
+        if (n > 1) {
+          // One span in the chunk is the likely cause: halve until it stands alone.
+          n = n >> 1;
+          continue;
+        }
+        records.splice(0, 1);
+        return this.#tooLarge(chunk[0]!, 'could not be encoded', error);
+      }
       const bytes = body.length;
+      if (n === 1 && bytes > maxBatchBytes) {
+        records.splice(0, 1);
+        return this.#tooLarge(chunk[0]!, `encodes to ${bytes} bytes, more than maxBatchBytes (${maxBatchBytes})`);
+      }
       this.#bytesPerSpan = Math.max(1, Math.ceil(bytes / n));
-      if (bytes <= maxBatchBytes || n === 1) {
+      if (bytes <= maxBatchBytes) {
         records.splice(0, n);
         this.#encodedBytes += bytes;
         return { records: chunk, body, bytes, attempts: 0, done: false };
       }
       n = Math.max(1, Math.floor((n * maxBatchBytes) / bytes));
     }
+  }
+
+  #tooLarge(record: SpanRecord, why: string, error?: unknown): undefined {
+    this.#dropped.rejected += 1;
+    let name = '?';
+    try {
+      name = String(record.name).slice(0, 80);
+    } catch {
+      // a foreign record with a throwing getter: the name is not needed to drop it
+    }
+    this.#report('SPAN_TOO_LARGE', `a span ("${name}") ${why}; it was dropped and counted as rejected. Record fewer or shorter tags and annotations`, error);
+    return undefined;
   }
 
   /** Starts batches while there are slots and something to send. */
@@ -259,6 +291,7 @@ export class DeliveryEngine implements Sink {
         const waiting = this.#records.length;
         if (waiting === 0 || (waiting < this.#o.maxBatchSpans && !this.#due)) break;
         batch = this.#pack();
+        if (batch === undefined) continue;
       }
       this.#running.add(batch);
       this.#inFlight += batch.records.length;

@@ -114,7 +114,8 @@ class ZipkinHttpTransport implements Transport {
       const to = result.location === null ? '' : ` to ${this.#redact.body(result.location.slice(0, MAX_ERROR_BODY))}`;
       return this.#refused(n, 'ZIPKIN_REDIRECTED', `answered HTTP ${status}, a redirect${to}; redirects are not followed, so`, 'Set url to the address the collector redirects to');
     }
-    if (SPLIT_STATUSES.has(status)) {
+    // Zipkin's collector answers a body over its 10 MiB limit with a 500 that says 413: no retry helps.
+    if (SPLIT_STATUSES.has(status) || (status === 500 && /\b413\b|entity too large/i.test(said))) {
       return { outcome: 'split', kind: 'ZIPKIN_REJECTED', message: `rejected a span with HTTP ${status}${said === '' ? '' : `: ${said}`}` };
     }
     if (REFUSED_STATUSES.has(status)) {

@@ -40,7 +40,14 @@ export function cleanEndpoint(input: unknown, complain: Complain): Endpoint | un
   }
   const raw = input as Record<string, unknown>;
   const out: { serviceName?: string; ipv4?: string; ipv6?: string; port?: number } = {};
-  const { serviceName, ipv4, ipv6, port } = raw;
+  let serviceName: unknown, ipv4: unknown, ipv6: unknown, port: unknown;
+  try {
+    // A Proxy or a throwing getter must not throw into the caller's code.
+    ({ serviceName, ipv4, ipv6, port } = raw);
+  } catch {
+    complain('BAD_ENDPOINT', 'reading the endpoint threw (a getter or a Proxy); it was dropped');
+    return undefined;
+  }
   if (serviceName !== undefined) {
     if (typeof serviceName === 'string' && serviceName.trim() !== '') {
       out.serviceName = serviceName.trim().toLowerCase().slice(0, MAX_SERVICE_NAME_LENGTH);

@@ -11,17 +11,83 @@ export class OptionsError extends TypeError {
   }
 }
 
-/** Parses `input` with `schema`, or throws an `OptionsError` naming every bad option by its path. */
+/** Edit distance, for suggesting the option a misspelt key meant. Keys are short: the quadratic table is fine. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The known option closest to `key`, if one is close enough to be what was meant. */
+export function closestOption(key: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const a = key.toLowerCase();
+    const b = candidate.toLowerCase();
+    // `parentSpan` for `parent`: a known name inside the key is what was meant.
+    const d = a.startsWith(b) || b.startsWith(a) ? 1 : distance(key, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+/** One problem line for unknown keys, with the closest known name for each. */
+export function unknownOptions(path: string, keys: readonly string[], known: Iterable<string>): string {
+  const names = keys.map((k) => JSON.stringify(k)).join(', ');
+  const hints = keys.flatMap((k) => {
+    const near = closestOption(k, known);
+    return near === undefined ? [] : [`"${k}": did you mean "${near}"?`];
+  });
+  return `${path}: unknown option(s) ${names}; check the spelling against the README${hints.length > 0 ? `: ${hints.join('; ')}` : ''}`;
+}
+
+/** What a value is, for messages: `a string`, `an array`, `null`. */
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const t = typeof value;
+  return t === 'object' || t === 'undefined' ? t : `a ${t}`;
+}
+
+/** The keys a zod object schema knows, for suggestions. */
+function knownKeys(schema: unknown): string[] {
+  let s = schema as { shape?: Record<string, unknown>; def?: { in?: unknown; innerType?: unknown; schema?: unknown } } | undefined;
+  for (let i = 0; i < 5 && s !== undefined && s.shape === undefined; i++) s = (s.def?.in ?? s.def?.innerType ?? s.def?.schema) as typeof s;
+  return s?.shape === undefined ? [] : Object.keys(s.shape);
+}
+
+/**
+ * Parses `input` with `schema`, or throws an `OptionsError` naming every bad option by its path.
+ * A non-object gets a sentence, an unknown key the closest known name, and options that throw while
+ * read (a Proxy, a throwing getter) an `OptionsError` too, never the raw error.
+ */
 export function parseOptions<T>(where: string, schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input ?? {});
+  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
+    throw new OptionsError(where, [`(options): expected an options object, like ${where}({ … }), got ${kindOf(input)}`]);
+  }
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(input ?? {});
+  } catch (error) {
+    throw new OptionsError(where, [`(options): reading the options threw (${error instanceof Error ? error.message : 'a non-Error'}); pass a plain object`]);
+  }
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(options)';
-    if (issue.code === 'unrecognized_keys') {
-      return `${path}: unknown option(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; check the spelling against the README`;
-    }
+    if (issue.code === 'unrecognized_keys') return unknownOptions(path, issue.keys, issue.path.length === 0 ? knownKeys(schema) : []);
     return `${path}: ${issue.message}`;
   });
   throw new OptionsError(where, problems);
 }
-

@@ -1,5 +1,6 @@
 import type { Complain } from '../model/endpoint.js';
 import { isValidSpanId, isValidTraceId } from '../model/ids.js';
+import { kindOf, OptionsError } from '../model/options-error.js';
 import { NoopSpan, RecordingSpan, TrackedSpan } from './span.js';
 import type { Parent, ParentInfo, ZipkinTraceIdLike } from './span-api.js';
 
@@ -12,8 +13,30 @@ function isZipkinTraceId(p: object): p is ZipkinTraceIdLike {
   return typeof (p as { isDebug?: unknown }).isDebug === 'function' && typeof (p as { sampled?: { getOrElse?: unknown } }).sampled?.getOrElse === 'function';
 }
 
-/** Reads any accepted parent shape once, at wrap time; an unusable one is reported and starts a new trace. */
-export function readParent(p: Parent | null | undefined, complain: Complain): ParentInfo | null {
+const EXPECTED = 'expected a Span, a SpanContext (e.g. extractB3(req.headers)), a zipkin-js TraceId or null';
+const CONTEXT_KEYS = ['traceId', 'spanId', 'parentId', 'sampled', 'debug'] as const;
+
+/** A headers object given where a context belongs: `req.headers`, `new Headers()`, a Map, `{ 'x-b3-traceid': … }`. */
+function looksLikeHeaders(p: object): boolean {
+  if (p instanceof Map || typeof (p as { get?: unknown }).get === 'function') return true;
+  return Object.keys(p).some((k) => k.includes('-') || /^(b3|traceparent|tracestate|host|accept|authorization|cookie)$/i.test(k));
+}
+
+/** Throws for a parent of a shape no tracer can read: a mistake in code, not in data. */
+function wrongParent(where: string, p: unknown): never {
+  if (p !== null && typeof p === 'object' && looksLikeHeaders(p)) {
+    throw new OptionsError(where, ['parent: this looks like headers; pass extractB3(headers) instead, which reads the B3 context from them (undefined when there is none)']);
+  }
+  throw new OptionsError(where, [`parent: ${EXPECTED}; got ${kindOf(p)}`]);
+}
+
+/**
+ * Reads any accepted parent shape once, at wrap time. A context whose IDs are invalid (bad data)
+ * is reported and starts a new trace; a value that is no parent at all (a string, headers) is a
+ * mistake in code and throws an `OptionsError` naming the fix.
+ * @throws {OptionsError} for a parent that is not a Span, a SpanContext, a zipkin-js TraceId or null.
+ */
+export function readParent(p: Parent | null | undefined, complain: Complain, where: string): ParentInfo | null {
   if (p === undefined || p === null) return null;
   // A snapshot, not the span: a wrapper must not keep its parent's handle alive (orphan tracking),
   // and a span's own ID is made hex once here rather than on every call.
@@ -21,10 +44,17 @@ export function readParent(p: Parent | null | undefined, complain: Complain): Pa
     return { traceId: p.traceId, spanId: p.spanId, parentId: p.parentId, sampled: true, debug: p.debug };
   }
   if (p instanceof NoopSpan) return p;
-  if (typeof p !== 'object') {
-    complain('BAD_PARENT', 'parent must be a Span, a SpanContext, a zipkin-js TraceId or null; a new trace was started');
-    return null;
+  if (typeof p !== 'object') wrongParent(where, p);
+  try {
+    return readContext(p, complain, where);
+  } catch (error) {
+    if (error instanceof OptionsError) throw error;
+    // A Proxy or a throwing getter: the same mistake, said as one.
+    throw new OptionsError(where, [`parent: reading it threw (${error instanceof Error ? error.message : 'a non-Error'}); ${EXPECTED}`]);
   }
+}
+
+function readContext(p: object, complain: Complain, where: string): ParentInfo | null {
   let info: ParentInfo;
   if (isZipkinTraceId(p)) {
     info = {
@@ -36,6 +66,7 @@ export function readParent(p: Parent | null | undefined, complain: Complain): Pa
     };
   } else {
     const c = p as ParentInfo;
+    if (!CONTEXT_KEYS.some((k) => c[k] !== undefined) && !CONTEXT_KEYS.some((k) => k in c)) wrongParent(where, p);
     info = { traceId: c.traceId, spanId: c.spanId, parentId: c.parentId, sampled: c.sampled, debug: c.debug === true };
   }
   if (info.traceId === undefined && info.spanId === undefined) {

@@ -20,6 +20,10 @@ export interface TracerCore {
   readonly clock: Clock;
   readonly diagnostics: Diagnostics;
   readonly traceId128Bit: boolean;
+  /** Tags set through `tag()` one span keeps at most. */
+  readonly maxTagsPerSpan: number;
+  /** Annotations one span keeps at most. */
+  readonly maxAnnotationsPerSpan: number;
   emit(span: RecordingSpan): void;
   traced<A extends unknown[], R>(
     fn: (span: Span, ...args: A) => R,
@@ -193,7 +197,12 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
       }
       text = coerced;
     }
-    (extraOf(this).events ??= []).push({ timestamp: ts, value: text });
+    const events = (extraOf(this).events ??= []);
+    if (events.length >= this.core.maxAnnotationsPerSpan) {
+      complainOn(this, 'TOO_MANY_ANNOTATIONS', `a span already had ${this.core.maxAnnotationsPerSpan} annotations (maxAnnotationsPerSpan); later ones were dropped (span "${this.site.name}")`);
+      return this;
+    }
+    events.push({ timestamp: ts, value: text });
     return this;
   }
 
@@ -203,7 +212,17 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     const name = typeof key === 'string' && key !== '' && key.length <= MAX_TAG_KEY_LENGTH ? key : tagKey(key, (k, m) => complainOn(this, k, m));
     if (name === undefined) return this;
     const text = typeof value === 'string' && value.length <= MAX_VALUE_LENGTH ? value : tagValueString(value, (k, m) => complainOn(this, k, m));
-    if (text !== undefined) putTag((extraOf(this).tags ??= {}), name, text);
+    if (text === undefined) return this;
+    const extra = extraOf(this);
+    const tags = (extra.tags ??= {});
+    if (!Object.hasOwn(tags, name)) {
+      if (extra.tagCount >= this.core.maxTagsPerSpan) {
+        complainOn(this, 'TOO_MANY_TAGS', `a span already had ${this.core.maxTagsPerSpan} tags (maxTagsPerSpan); later new tags were dropped (span "${this.site.name}")`);
+        return this;
+      }
+      extra.tagCount++;
+    }
+    putTag(tags, name, text);
     return this;
   }
 
@@ -275,13 +294,15 @@ function isOpen(span: RecordingSpan, what: string): boolean {
 }
 
 function extraOf(span: RecordingSpan): SpanExtra {
-  return (span.extra ??= { remote: undefined, tags: undefined, events: undefined });
+  return (span.extra ??= { remote: undefined, tags: undefined, tagCount: 0, events: undefined });
 }
 
 /** The rarely used parts of a recording span. */
 export interface SpanExtra {
   remote: Endpoint | undefined;
   tags: Record<string, string> | undefined;
+  /** Keys in `tags` set through `tag()`, for maxTagsPerSpan. */
+  tagCount: number;
   events: Annotation[] | undefined;
 }
 

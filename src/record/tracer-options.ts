@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_ANNOTATIONS_PER_SPAN, DEFAULT_MAX_TAGS_PER_SPAN } from '../model/limits.js';
 import { parseOptions } from '../model/options-error.js';
 import type { Clock } from './clock.js';
 import type { ErrorHandler } from '../model/diagnostics.js';
@@ -71,6 +72,10 @@ export interface TracerOptions {
    * @deprecated use `maxBatchSpans`, the name `zipkinHttpSink` uses too.
    */
   readonly batchSize?: number;
+  /** Tags one span keeps at most (set through `span.tag`); later new keys are dropped and reported once. @default 128 */
+  readonly maxTagsPerSpan?: number;
+  /** Annotations one span keeps at most; later ones are dropped and reported once. @default 128 */
+  readonly maxAnnotationsPerSpan?: number;
   /** The time source, in epoch microseconds. For tests. @default monotonicClock */
   readonly clock?: Clock;
   /**
@@ -112,6 +117,8 @@ export interface ResolvedTracerOptions {
   warnings: boolean;
   maxQueueSpans: number;
   maxBatchSpans: number;
+  maxTagsPerSpan: number;
+  maxAnnotationsPerSpan: number;
   clock: Clock | undefined;
   flushOnExit: FlushOnExitOptions | undefined;
   maxSpanDurationMillis: number;
@@ -142,6 +149,8 @@ export const tracerOptionsSchema = z.strictObject({
   warnings: z.boolean({ error: 'expected true or false' }).default(true),
   maxQueueSpans: positiveInt('spans').default(100_000),
   maxBatchSpans: positiveInt('spans').optional(),
+  maxTagsPerSpan: positiveInt('tags').default(DEFAULT_MAX_TAGS_PER_SPAN),
+  maxAnnotationsPerSpan: positiveInt('annotations').default(DEFAULT_MAX_ANNOTATIONS_PER_SPAN),
   batchSize: positiveInt('spans').optional(),
   clock: z.custom<Clock>(isObjectWith('now'), { error: 'expected a clock: an object with a now() method returning epoch microseconds' }).optional(),
   flushOnExit: z
@@ -168,6 +177,8 @@ export function resolveTracerOptions(input: unknown): ResolvedTracerOptions {
     warnings: o.warnings,
     maxQueueSpans: o.maxQueueSpans,
     maxBatchSpans: o.maxBatchSpans ?? o.batchSize ?? DEFAULT_MAX_BATCH_SPANS,
+    maxTagsPerSpan: o.maxTagsPerSpan,
+    maxAnnotationsPerSpan: o.maxAnnotationsPerSpan,
     clock: o.clock,
     flushOnExit: o.flushOnExit === false ? undefined : o.flushOnExit === true ? {} : stripUndefined(o.flushOnExit),
     maxSpanDurationMillis: o.maxSpanDurationMillis,

@@ -13,6 +13,7 @@ import { OpenSpans } from './open-spans.js';
 import type { FlushOptions, FlushResult, Sink, SinkStats, SpanQueue } from '../model/sink.js';
 import { NoopSpan, RecordingSpan, spanFlags, TrackedSpan, type Site, type TracerCore } from './span.js';
 import { hasIds, readParent } from './parent.js';
+import { kindOf, OptionsError, unknownOptions } from '../model/options-error.js';
 import { Sampler } from './sampler.js';
 import { isSpanKind, SPAN_KINDS_TEXT, type SpanKind } from '../model/span-record.js';
 import { cleanTags } from './tags.js';
@@ -90,6 +91,30 @@ export interface RecordingTracer {
   stats(): TracerStats;
 }
 
+const TRACED_OPTIONS: ReadonlySet<string> = new Set(['name', 'kind', 'parent', 'remoteEndpoint', 'tags']);
+const START_SPAN_OPTIONS: ReadonlySet<string> = new Set([...TRACED_OPTIONS, 'join', 'startTimestamp']);
+
+/**
+ * A misspelt option must not be ignored (`parnet: root` would start a new trace): unknown keys
+ * throw, naming the closest known one. Values stay lenient (reported, not thrown): they may come
+ * from data. A for-in over a few keys, so startSpan can afford it on every call.
+ */
+function checkOptions(where: string, options: unknown, known: ReadonlySet<string>): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionsError(where, [`(options): expected an options object like { name, kind, parent }, got ${kindOf(options)}`]);
+  }
+  let unknown: string[] | undefined;
+  for (const key in options) if (!known.has(key)) (unknown ??= []).push(key);
+  if (unknown !== undefined) throw new OptionsError(where, [unknownOptions('(options)', unknown, known)]);
+}
+
+/** Options that throw while read (a Proxy, a getter) are a mistake in code too: said as an OptionsError. */
+function asOptionsError(where: string, error: unknown): OptionsError {
+  if (error instanceof OptionsError) return error;
+  return new OptionsError(where, [`(options): reading the options threw (${error instanceof Error ? error.message : 'a non-Error'}); pass a plain object`]);
+}
+
 /**
  * Calls `fn` with the span and the wrapper's arguments. Fixed arities for the usual calls: a rest
  * array and a spread cost more on every call. (The sampled wrapper keeps its own copy of the switch:
@@ -116,6 +141,8 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   readonly clock: Clock;
   readonly diagnostics: Diagnostics;
   readonly traceId128Bit: boolean;
+  readonly maxTagsPerSpan: number;
+  readonly maxAnnotationsPerSpan: number;
   readonly #sampler: Sampler;
   readonly #queue: SpanQueue;
   #started = 0;
@@ -142,6 +169,8 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     this.defaultTags = o.defaultTags;
     this.clock = o.clock ?? monotonicClock;
     this.traceId128Bit = o.traceId128Bit;
+    this.maxTagsPerSpan = o.maxTagsPerSpan;
+    this.maxAnnotationsPerSpan = o.maxAnnotationsPerSpan;
     this.#sampler = new Sampler(o.sampleRate);
     this.#queue = queue;
     this.#uninstallExit = o.flushOnExit === undefined ? undefined : flushOnExit(this, o.flushOnExit);
@@ -240,8 +269,15 @@ export class TracerImpl implements RecordingTracer, TracerCore {
 
   traced<A extends unknown[], R>(fn: (span: Span, ...args: A) => R, options: TracedOptions = {}): (...args: A) => Promise<Awaited<R>> {
     if (typeof fn !== 'function') throw new TypeError('traced: fn: expected a function (span, ...args) => value');
-    const parent = readParent(options.parent, this.#complain);
-    const site = this.#site(options.name, fn.name || 'traced', options, parent, false);
+    let parent: ParentInfo | null;
+    let site: Site;
+    try {
+      checkOptions('traced', options, TRACED_OPTIONS);
+      parent = readParent(options.parent, this.#complain, 'traced');
+      site = this.#site(options.name, fn.name || 'traced', options, parent, false);
+    } catch (error) {
+      throw asOptionsError('traced', error);
+    }
     // The wrapper forwards its caller's own `this` to fn, so the tracer needs a name of its own.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const tracer = this;
@@ -309,10 +345,18 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   }
 
   startSpan(name: string, options: StartSpanOptions = {}): Span {
-    const parent = readParent(options.parent, this.#complain);
-    // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
-    const joinTo = options.join === true && hasIds(parent) ? parent : undefined;
-    const site = this.#site(name, 'span', options, parent, joinTo !== undefined);
+    let parent: ParentInfo | null;
+    let joinTo: (ParentInfo & { readonly traceId: string; readonly spanId: string }) | undefined;
+    let site: Site;
+    try {
+      checkOptions('startSpan', options, START_SPAN_OPTIONS);
+      parent = readParent(options.parent, this.#complain, 'startSpan');
+      // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
+      joinTo = options.join === true && hasIds(parent) ? parent : undefined;
+      site = this.#site(name, 'span', options, parent, joinTo !== undefined);
+    } catch (error) {
+      throw asOptionsError('startSpan', error);
+    }
     let start: number | undefined;
     if (options.startTimestamp !== undefined) {
       if (typeof options.startTimestamp === 'number' && Number.isFinite(options.startTimestamp) && options.startTimestamp > 0) {
