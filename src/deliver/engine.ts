@@ -508,6 +508,35 @@ export class DeliveryEngine implements Sink {
     await this.closeWithin(options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS);
   }
 
+  /**
+   * Gives up everything queued or in flight, counting it as expired, at once: attempts and backoffs
+   * are aborted, and their spans counted here, once, even if a sink's write never settles. For
+   * close() past its deadline, and for the process's `exit`. Returns how many spans it gave up.
+   */
+  abandon(): number {
+    const before = this.#dropped.expired;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#dropped.expired += this.#records.length + this.#readySpans;
+    this.#records = [];
+    for (const b of this.#ready) this.#encodedBytes -= b.bytes;
+    this.#ready = [];
+    this.#readySpans = 0;
+    // (A batch waiting out a backoff holds a slot too; its spans are in #backingOff.)
+    for (const batch of this.#running) {
+      batch.done = true;
+      this.#dropped.expired += batch.records.length;
+      this.#encodedBytes -= batch.bytes;
+    }
+    this.#running.clear();
+    this.#inFlight = 0;
+    this.#backingOff = 0;
+    this.#abort.abort();
+    this.#checkIdle();
+    return this.#dropped.expired - before;
+  }
+
   async #close(timeoutMillis: number): Promise<boolean> {
     this.#closed = true;
     const deadline = Date.now() + timeoutMillis;
@@ -515,28 +544,10 @@ export class DeliveryEngine implements Sink {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!complete) {
-      const before = this.#dropped.expired;
-      this.#dropped.expired += this.#records.length + this.#readySpans;
-      this.#records = [];
-      for (const b of this.#ready) this.#encodedBytes -= b.bytes;
-      this.#ready = [];
-      this.#readySpans = 0;
-      // What is in flight is given up now: attempts and backoffs are aborted, and their spans are
-      // counted here, once, even if a sink's write never settles.
-      // (A batch waiting out a backoff holds a slot too; its spans are in #backingOff.)
-      for (const batch of this.#running) {
-        batch.done = true;
-        this.#dropped.expired += batch.records.length;
-        this.#encodedBytes -= batch.bytes;
-      }
-      this.#running.clear();
-      this.#inFlight = 0;
-      this.#backingOff = 0;
-      this.#abort.abort();
-      this.#checkIdle();
+      const given = this.abandon();
       this.#report(
         this.#kinds.closeTimeout,
-        `close(): ${this.#dropped.expired - before} span(s) were still undelivered after ${timeoutMillis} ms; they were dropped and counted as expired`,
+        `close(): ${given} span(s) were still undelivered after ${timeoutMillis} ms; they were dropped and counted as expired`,
       );
     }
     await this.#finally('close', Math.max(0, deadline - Date.now()));

@@ -139,5 +139,7 @@ export interface SpanQueue {
   flushWithin(timeoutMillis: number): Promise<boolean>;
   /** Flushes, then gives up what is left at the deadline (counted as expired) and releases the sink. */
   closeWithin(timeoutMillis: number): Promise<boolean>;
+  /** The process is exiting: counts everything queued or in flight as expired, at once; returns how many. */
+  abandon(): number;
   stats(): SinkStats;
 }

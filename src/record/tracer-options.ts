@@ -4,7 +4,7 @@ import { parseOptions } from '../model/options-error.js';
 import type { Clock } from './clock.js';
 import type { ErrorHandler } from '../model/diagnostics.js';
 import { isPort, MAX_PORT, type Endpoint } from '../model/endpoint.js';
-import { flushOnExitOptionsSchema, type ExitSignal, type FlushOnExitOptions } from './exit-handler.js';
+import { DEFAULT_EXIT_TIMEOUT_MILLIS, flushOnExitOptionsSchema, type ExitSignal, type FlushOnExitOptions } from './exit-handler.js';
 import type { Sink } from '../model/sink.js';
 
 const isObjectWith = (key: string) => (v: unknown) =>
@@ -79,6 +79,13 @@ export interface TracerOptions {
   /** The time source, in epoch microseconds. For tests. @default monotonicClock */
   readonly clock?: Clock;
   /**
+   * When the process ends on its own (the event loop runs empty), wait at most this long for the
+   * last spans to be delivered; what is still undelivered at `exit` is counted as dropped and said
+   * in one line on stderr. 0: do not wait.
+   * @default 5000
+   */
+  readonly exitTimeoutMillis?: number;
+  /**
    * For batch jobs: deliver the last spans on `beforeExit`, `SIGTERM` and `SIGINT` (see `flushOnExit`).
    * `true` uses its defaults; an object sets `timeoutMillis` and `signals`. Removed by `close()`.
    * @default false
@@ -118,6 +125,7 @@ export interface ResolvedTracerOptions {
   maxQueueSpans: number;
   maxBatchSpans: number;
   maxTagsPerSpan: number;
+  exitTimeoutMillis: number;
   maxAnnotationsPerSpan: number;
   clock: Clock | undefined;
   flushOnExit: FlushOnExitOptions | undefined;
@@ -150,6 +158,7 @@ export const tracerOptionsSchema = z.strictObject({
   maxQueueSpans: positiveInt('spans').default(100_000),
   maxBatchSpans: positiveInt('spans').optional(),
   maxTagsPerSpan: positiveInt('tags').default(DEFAULT_MAX_TAGS_PER_SPAN),
+  exitTimeoutMillis: z.number({ error: 'expected an integer >= 0 (milliseconds), like 5000' }).int({ error: 'expected an integer >= 0 (milliseconds), like 5000' }).min(0, { error: 'expected an integer >= 0 (milliseconds), like 5000' }).default(DEFAULT_EXIT_TIMEOUT_MILLIS),
   maxAnnotationsPerSpan: positiveInt('annotations').default(DEFAULT_MAX_ANNOTATIONS_PER_SPAN),
   batchSize: positiveInt('spans').optional(),
   clock: z.custom<Clock>(isObjectWith('now'), { error: 'expected a clock: an object with a now() method returning epoch microseconds' }).optional(),
@@ -178,6 +187,7 @@ export function resolveTracerOptions(input: unknown): ResolvedTracerOptions {
     maxQueueSpans: o.maxQueueSpans,
     maxBatchSpans: o.maxBatchSpans ?? o.batchSize ?? DEFAULT_MAX_BATCH_SPANS,
     maxTagsPerSpan: o.maxTagsPerSpan,
+    exitTimeoutMillis: o.exitTimeoutMillis,
     maxAnnotationsPerSpan: o.maxAnnotationsPerSpan,
     clock: o.clock,
     flushOnExit: o.flushOnExit === false ? undefined : o.flushOnExit === true ? {} : stripUndefined(o.flushOnExit),

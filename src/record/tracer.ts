@@ -2,7 +2,7 @@ import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { monotonicClock, type Clock } from './clock.js';
 import type { Diagnostics } from '../model/diagnostics.js';
 import { cleanEndpoint, type Endpoint } from '../model/endpoint.js';
-import { flushOnExit } from './exit-handler.js';
+import { unwatchExit, watchExit } from './exit-handler.js';
 
 /** Default wait of `flush()` and `close()`. */
 const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
@@ -149,7 +149,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   #ended = 0;
   #unsampled = 0;
   #closed = false;
-  #uninstallExit: (() => void) | undefined;
+  #retiring = false;
   readonly openSpans: OpenSpans<RecordingSpan> = new OpenSpans(() => this.#startSweeps());
   readonly #maxSpanMicros: number;
   #sweeper: ReturnType<typeof setInterval> | undefined;
@@ -173,7 +173,9 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     this.maxAnnotationsPerSpan = o.maxAnnotationsPerSpan;
     this.#sampler = new Sampler(o.sampleRate);
     this.#queue = queue;
-    this.#uninstallExit = o.flushOnExit === undefined ? undefined : flushOnExit(this, o.flushOnExit);
+    // Every tracer delivers its last spans when the process ends on its own; flushOnExit adds signals.
+    const onExit = o.flushOnExit;
+    watchExit(this, onExit?.timeoutMillis ?? o.exitTimeoutMillis, onExit === undefined ? [] : (onExit.signals ?? ['SIGTERM', 'SIGINT']));
     this.#maxSpanMicros = o.maxSpanDurationMillis * 1000;
     this.#orphanWatch = o.trackOrphans ? new FinalizationRegistry((span) => this.#onOrphan(span)) : undefined;
   }
@@ -380,6 +382,17 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     this.#ended++;
     if (this.#closed) return this.#queue.discard(1, 'TRACER_CLOSED', 'a span ended after tracer.close(); it was dropped and counted');
     this.#queue.add(span);
+    if (this.#retiring && this.openSpans.size === 0) void this.close();
+  }
+
+  /**
+   * Closes this tracer once the spans open now have ended (at the latest at maxSpanDurationMillis,
+   * when they are cut off): `configure()` retires the default tracer it replaces, so its files and
+   * sockets are released without cutting off the calls still in flight on it.
+   */
+  retire(): void {
+    this.#retiring = true;
+    if (this.openSpans.size === 0) void this.close();
   }
 
   async flush(options?: FlushOptions): Promise<FlushResult> {
@@ -391,7 +404,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
 
   async close(options?: FlushOptions): Promise<FlushResult> {
     if (this.#closed) return this.#result(true, this.#droppedTotal());
-    this.#uninstallExit?.();
+    unwatchExit(this);
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     // What is still open is emitted now, marked, rather than lost.
@@ -406,6 +419,11 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     return this.#result(complete, before);
+  }
+
+  /** At `exit`: what is still undelivered can no longer be sent; count it as dropped, once. */
+  abandonAtExit(): number {
+    return this.#queue.abandon();
   }
 
   #droppedTotal(): number {
