@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, mkdirSync, openSync, readSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { encodeNdjsonBytes } from '../encode/bytes.js';
 import type { Sink, SinkStats } from '../model/sink.js';
@@ -30,9 +30,28 @@ export function ndjsonFileSink(path: string): NdjsonFileSink {
   let failed = 0;
   let pending: Promise<void> = Promise.resolve();
 
+  /** Whether the file ends in the middle of a line (a run that died mid-write): the next span must start a fresh one. */
+  const endsMidLine = (): boolean => {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      const size = fstatSync(fd).size;
+      if (size === 0) return false;
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      return last[0] !== 0x0a;
+    } catch {
+      return false; // no file yet, or unreadable: the write will say so
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  };
+  let tornLine = false;
+
   const open = (): WriteStream => {
     if (stream) return stream;
     mkdirSync(dirname(path), { recursive: true });
+    tornLine = endsMidLine();
     stream = createWriteStream(path, { flags: 'a' });
     stream.on('error', (error) => {
       streamError = error;
@@ -52,10 +71,14 @@ export function ndjsonFileSink(path: string): NdjsonFileSink {
   return {
     path,
     write(batch: SpanRecord[]): Promise<void> {
-      const text = encodeNdjsonBytes(batch);
+      let text = encodeNdjsonBytes(batch);
       const n = batch.length;
       queued += n;
       const out = open();
+      if (tornLine) {
+        tornLine = false;
+        text = Buffer.concat([Buffer.from('\n'), text]);
+      }
       const done = new Promise<void>((resolve, reject) => {
         out.write(text, (error) => {
           queued -= n;

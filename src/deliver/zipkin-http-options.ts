@@ -6,6 +6,24 @@ import { parseOptions } from '../model/options-error.js';
 /** Where spans go when neither `url` nor `OTEL_EXPORTER_ZIPKIN_ENDPOINT` says otherwise. */
 export const DEFAULT_ZIPKIN_URL = 'http://localhost:9411/api/v2/spans';
 
+/** Zipkin's span endpoint, relative to its base. */
+export const SPANS_PATH = 'api/v2/spans';
+
+/**
+ * A base URL (`http://host:9411`, `…/zipkin/`), as the CLI takes, means the span endpoint under it:
+ * posting to the base would answer a redirect or 405 and lose every batch.
+ */
+export function spansUrl(url: URL): URL {
+  const path = url.pathname;
+  if (path === '/' || /\/zipkin\/?$/.test(path)) {
+    // `/zipkin/` is the UI's path; the API lives beside it, at the base.
+    const out = new URL(url);
+    out.pathname = `${path.replace(/\/zipkin\/?$/, '').replace(/\/+$/, '')}/${SPANS_PATH}`;
+    return out;
+  }
+  return url;
+}
+
 /** `OTEL_EXPORTER_ZIPKIN_ENDPOINT`, the one place it is read; undefined when unset or empty. */
 export function zipkinUrlFromEnvironment(): string | undefined {
   const env = process.env.OTEL_EXPORTER_ZIPKIN_ENDPOINT;
@@ -107,7 +125,7 @@ export function resolveZipkinHttpSinkOptions(input: unknown): ResolvedZipkinHttp
   const o = parseOptions('zipkinHttpSink', schema, input);
   const raw = o.url ?? zipkinUrlFromEnvironment() ?? DEFAULT_ZIPKIN_URL;
   return {
-    url: new URL(raw),
+    url: spansUrl(new URL(raw)),
     headers: { ...o.headers },
     timeoutMillis: o.timeoutMillis,
     maxBatchSpans: o.maxBatchSpans,

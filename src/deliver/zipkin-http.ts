@@ -4,7 +4,7 @@ import { encodeSpansBytes } from '../encode/bytes.js';
 import type { FlushOptions, OutgoingBatch, SendOutcome, Sink, SinkStats, Transport } from '../model/sink.js';
 import { engineOptions } from './delivery-options.js';
 import { DeliveryEngine, describeError } from './engine.js';
-import { resolveZipkinHttpSinkOptions, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
+import { resolveZipkinHttpSinkOptions, SPANS_PATH, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
 import { MAX_ERROR_BODY, nodeTransport, type HttpPoster, type PostResult } from './zipkin-http-transport.js';
 import type { SpanRecord } from '../model/span-record.js';
 
@@ -112,14 +112,21 @@ class ZipkinHttpTransport implements Transport {
       // Not followed: a redirect would re-send every batch twice, and the auth headers to
       // wherever it points. The fix is a url that needs none.
       const to = result.location === null ? '' : ` to ${this.#redact.body(result.location.slice(0, MAX_ERROR_BODY))}`;
-      return this.#refused(n, 'ZIPKIN_REDIRECTED', `answered HTTP ${status}, a redirect${to}; redirects are not followed, so`, 'Set url to the address the collector redirects to');
+      const fix = this.target.endsWith(`/${SPANS_PATH}`)
+        ? 'Set url to the address the collector redirects to'
+        : `Set url to Zipkin's span endpoint, e.g. ${new URL(`/${SPANS_PATH}`, this.target).href}, or to the address the collector redirects to`;
+      return this.#refused(n, 'ZIPKIN_REDIRECTED', `answered HTTP ${status}, a redirect${to}; redirects are not followed, so`, fix);
     }
     // Zipkin's collector answers a body over its 10 MiB limit with a 500 that says 413: no retry helps.
     if (SPLIT_STATUSES.has(status) || (status === 500 && /\b413\b|entity too large/i.test(said))) {
       return { outcome: 'split', kind: 'ZIPKIN_REJECTED', message: `rejected a span with HTTP ${status}${said === '' ? '' : `: ${said}`}` };
     }
     if (REFUSED_STATUSES.has(status)) {
-      return this.#refused(n, 'ZIPKIN_REFUSED', `answered HTTP ${status}${said === '' ? '' : ` (${said})`};`, 'Check the url and the auth headers');
+      // A 404 or 405 most often means the URL is not the span endpoint: say which one is.
+      const fix = (status === 404 || status === 405) && !this.target.endsWith(`/${SPANS_PATH}`)
+        ? `Set url to Zipkin's span endpoint, e.g. ${new URL(`/${SPANS_PATH}`, this.target).href} (or its base URL)`
+        : 'Check the url and the auth headers';
+      return this.#refused(n, 'ZIPKIN_REFUSED', `answered HTTP ${status}${said === '' ? '' : ` (${said})`};`, fix);
     }
     return {
       outcome: 'retry',

@@ -114,6 +114,10 @@ export interface MapFunction {
 export interface MapHost {
   startSpan(name: string, options?: StartSpanOptions): Span;
   readonly diagnostics: Diagnostics;
+  /** Aborts when the tracer closes (close(), or flushOnExit's signal): the job stops starting items. */
+  readonly closing?: AbortSignal;
+  /** Lets the tracer's close() wait for the job's calls in flight and its job span. */
+  trackJob?(done: Promise<unknown>): void;
 }
 
 /** Default of the `concurrency` option. */
@@ -279,6 +283,8 @@ class MapRun {
     this.#jobContext = job.context;
     this.#jobCall = job.traced(fn, this.#itemOptions());
     o.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    host.closing?.addEventListener('abort', this.#onClose, { once: true });
+    host.trackJob?.(this.promise);
     void this.#pump();
   }
 
@@ -288,6 +294,10 @@ class MapRun {
 
   readonly #onAbort = (): void => {
     this.#stopWith({ kind: 'abort', reason: this.#o.signal?.reason });
+  };
+
+  readonly #onClose = (): void => {
+    this.#stopWith({ kind: 'abort', reason: new Error('the tracer was closed (close() or a signal); no further items were started') });
   };
 
   #stopWith(stop: Stop): void {
@@ -443,7 +453,10 @@ class MapRun {
     if (this.#finished) return;
     this.#finished = true;
     this.#o.signal?.removeEventListener('abort', this.#onAbort);
+    this.#host.closing?.removeEventListener('abort', this.#onClose);
     const job = this.#job;
+    // close() gave up waiting and emitted the job span as unfinished: nothing more to say on it.
+    if ((job as { readonly ended?: boolean }).ended === true) return this.#settleOnly();
     const stop = this.#stop;
     const total = this.#total;
     job.tag('map.done', this.#done).tag('map.failed', this.#failed);
@@ -462,6 +475,13 @@ class MapRun {
       job.fail(stop.error);
       this.#reject(stop.error);
     }
+  }
+
+  /** The job's promise settles as it would have, without touching the job span. */
+  #settleOnly(): void {
+    const stop = this.#stop;
+    if (stop === undefined) this.#resolve(this.#results ?? ({ done: this.#done, failed: this.#failed, job: this.#jobContext } satisfies MapSummary));
+    else this.#reject(stop.kind === 'abort' ? stop.reason : stop.error);
   }
 }
 

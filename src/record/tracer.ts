@@ -6,6 +6,20 @@ import { unwatchExit, watchExit } from './exit-handler.js';
 
 /** Default wait of `flush()` and `close()`. */
 const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
+
+/** Resolves when `work` settles or after `millis`, whichever is first; the timer never holds the process. */
+async function waitAtMost(work: Promise<unknown>, millis: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, millis);
+    timer.unref();
+  });
+  try {
+    await Promise.race([work.then(() => undefined, () => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 import { hexHigh, hexLow, idWord, newSpanIdWords, newTraceId } from './ids.js';
 import { MAX_NAME_LENGTH, truncate } from '../model/limits.js';
 import type { ResolvedTracerOptions } from './tracer-options.js';
@@ -150,6 +164,10 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   #unsampled = 0;
   #closed = false;
   #retiring = false;
+  #closingDone: Promise<FlushResult> | undefined;
+  readonly #closingController = new AbortController();
+  /** Running map jobs: close() lets their calls in flight end before it cuts off what is open. */
+  readonly #jobs = new Set<Promise<unknown>>();
   readonly openSpans: OpenSpans<RecordingSpan> = new OpenSpans(() => this.#startSweeps());
   readonly #maxSpanMicros: number;
   #sweeper: ReturnType<typeof setInterval> | undefined;
@@ -402,9 +420,19 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     return this.#result(complete, before);
   }
 
-  async close(options?: FlushOptions): Promise<FlushResult> {
-    if (this.#closed) return this.#result(true, this.#droppedTotal());
+  close(options?: FlushOptions): Promise<FlushResult> {
+    if (this.#closed) return Promise.resolve(this.#result(true, this.#droppedTotal()));
+    // A second call while the first waits gets the first one's result.
+    return (this.#closingDone ??= this.#close(options));
+  }
+
+  async #close(options?: FlushOptions): Promise<FlushResult> {
     unwatchExit(this);
+    const timeoutMillis = options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS;
+    const deadline = Date.now() + timeoutMillis;
+    // map jobs stop starting items now; their calls in flight may end, within the deadline.
+    this.#closingController.abort();
+    if (this.#jobs.size > 0) await waitAtMost(Promise.all(this.#jobs), timeoutMillis);
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     // What is still open is emitted now, marked, rather than lost.
@@ -415,10 +443,23 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     }
     const before = this.#droppedTotal();
     this.#closed = true;
-    const complete = await this.#queue.closeWithin(options?.timeoutMillis ?? DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    const complete = await this.#queue.closeWithin(Math.max(0, deadline - Date.now()));
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     return this.#result(complete, before);
+  }
+
+  /** Aborts when close() starts: map jobs stop starting items. */
+  get closing(): AbortSignal {
+    return this.#closingController.signal;
+  }
+
+  trackJob(done: Promise<unknown>): void {
+    const settled: Promise<unknown> = done.then(
+      () => this.#jobs.delete(settled),
+      () => this.#jobs.delete(settled),
+    );
+    this.#jobs.add(settled);
   }
 
   /** At `exit`: what is still undelivered can no longer be sent; count it as dropped, once. */
