@@ -120,6 +120,15 @@ export function renderResults(results) {
     out.push('', `Heap growth over ${g.calls.toLocaleString('en-US')} sampled calls (sequential, encoding sink), after forced GC, relative to the heap after the first million: ` +
       g.checkpoints.map((b, i) => `${(i + 1)}M: ${fmt(b / 1024)} KiB`).join(', ') + '.', '');
   }
+  const e = results.eventLoop;
+  if (e) {
+    out.push(`### Event-loop blocking: ${e.calls.toLocaleString('en-US')} traced calls finishing in one burst (median of ${e.repeats})`, '');
+    out.push('The longest gap between two turns of the event loop from the moment every call can finish until every span is delivered (`close()` resolved), against the same burst untraced. The burst itself is one macrotask of promise reactions, so each span\'s own end work (IDs, clock, hand-off) lands inside it; what a sink adds beyond that is its encoding and writing.', '');
+    out.push('| sink | longest block, ms | over untraced, ms |', '| --- | ---: | ---: |');
+    const base = e.longestBlockMillis.untraced;
+    for (const [name, v] of Object.entries(e.longestBlockMillis)) out.push(`| ${name} | ${fmt(v, 1)} | ${name === 'untraced' ? '' : fmt(v - base, 1)} |`);
+    out.push('');
+  }
   const h = results.http;
   if (h) {
     out.push('### HTTP sink to a local Zipkin server', '');

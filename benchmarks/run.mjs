@@ -1,5 +1,5 @@
 // `npm run bench`: runs each benchmark group in its own process and prints the results as markdown.
-//   node benchmarks/run.mjs [--quick] [--http] [--json=out.json] [--groups=core,als,orphans] [--no-memory]
+//   node benchmarks/run.mjs [--quick] [--http] [--json=out.json] [--groups=core,als,orphans] [--no-memory] [--no-event-loop]
 // --http starts a local Zipkin server with scripts/zipkin.sh (or uses the one running) for the HTTP sink.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     groups: { type: 'string', default: 'core,als,orphans' },
     memory: { type: 'boolean', default: true },
     'no-memory': { type: 'boolean', default: false },
+    'no-event-loop': { type: 'boolean', default: false },
   },
 });
 
@@ -29,10 +30,11 @@ function node(script, extra, { gc = false } = {}) {
   return JSON.parse(last);
 }
 
-const quick = args.quick ? { rounds: ['--rounds=7', '--warmup=20000'], memory: ['--repeats=3', '--calls=2000000'], http: ['--calls=50000', '--seconds=2'] } : { rounds: [], memory: [], http: [] };
+const quick = args.quick ? { rounds: ['--rounds=7', '--warmup=20000'], memory: ['--repeats=3', '--calls=2000000'], http: ['--calls=50000', '--seconds=2'], eventLoop: ['--repeats=3'] } : { rounds: [], memory: [], http: [], eventLoop: [] };
 const results = { startedAt: new Date().toISOString(), quick: args.quick, groups: [] };
 for (const group of args.groups.split(',').filter(Boolean)) results.groups.push(node('speed.mjs', [`--group=${group}`, ...quick.rounds]));
 if (args.memory && !args['no-memory']) results.memory = node('memory.mjs', quick.memory, { gc: true });
+if (!args['no-event-loop']) results.eventLoop = node('event-loop.mjs', quick.eventLoop);
 
 if (args.http) {
   // A run directory of its own (other runs may have theirs), and a store that evicts old spans: the

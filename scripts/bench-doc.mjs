@@ -64,6 +64,10 @@ if (fan && seq) {
     if (t) headline.push(`| … with \`trackOrphans: true\` | ${fmt(t.overBare)} | |`);
     headline.push(`| heap growth over ${fmt(results.memory.growth.calls)} sampled calls | ${fmt(results.memory.growth.growthBytes / 1024)} KiB | |`);
   }
+  if (results.eventLoop) {
+    const e = results.eventLoop.longestBlockMillis;
+    headline.push(`| longest event-loop block for a ${fmt(results.eventLoop.calls)}-span burst, ms (untraced ${fmt(e.untraced, 1)}): memory / NDJSON file / HTTP sink | ${fmt(e.memorySink, 1)} / ${fmt(e.ndjsonFileSink, 1)} / ${fmt(e.zipkinHttpSink, 1)} | |`);
+  }
   if (results.http) headline.push(`| HTTP sink to a local Zipkin: CPU per span sent, µs; highest offered rate held with 0 dropped, spans/s | ${fmt(results.http.cpuPerSpanNs / 1000, 1)} µs | ${fmt(Math.max(0, ...results.http.sustained.filter((r) => r.ok).map((r) => r.rate)))}/s |`);
 }
 
