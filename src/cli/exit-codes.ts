@@ -6,7 +6,7 @@ export const EXIT_OK = 0;
 export const EXIT_SKIPPED = 1;
 /** Wrong usage: unknown command or option, missing or bad argument. */
 export const EXIT_USAGE = 2;
-/** Nothing to show: no file, no valid span, no such trace, or no Zipkin. */
+/** Nothing to show: no file, no valid span, no such trace, or no Zipkin (down, too slow, or an answer too large). */
 export const EXIT_NOTHING = 3;
 /** A bug in this tool (`EX_SOFTWARE` of sysexits.h), kept apart from every user error. */
 export const EXIT_BUG = 70;
@@ -17,5 +17,5 @@ export const EXIT_STATUS_HELP = `Exit status:
   ${EXIT_SKIPPED}  done, but bad input was skipped (each bad line is reported on stderr with its number)
   ${EXIT_USAGE}  wrong usage: unknown command or option, missing or bad argument
   ${EXIT_NOTHING}  nothing to show: the file is missing or holds no valid span, the trace is unknown,
-     or Zipkin could not be reached
+     or Zipkin could not be reached, did not answer within --timeout, or sent more than --max-bytes
   ${EXIT_BUG} a bug in this tool (the stack trace is printed: please report it)`;

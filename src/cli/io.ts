@@ -19,3 +19,20 @@ export interface CliIo {
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/**
+ * The same streams with every text passed through `filter` before it is written (`main` takes
+ * credentials out this way). Whether they are a terminal, and how wide, is read through.
+ */
+export function filteredIo(io: CliIo, filter: (text: string) => string): CliIo {
+  const wrap = (w: CliWriter): CliWriter => ({
+    write: (text: string) => w.write(filter(text)),
+    get isTTY() {
+      return w.isTTY === true;
+    },
+    get columns() {
+      return w.columns ?? 0;
+    },
+  });
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
+}

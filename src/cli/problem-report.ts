@@ -1,4 +1,5 @@
 import type { SpanProblem } from '../read/span-file.js';
+import { printable } from '../read/waterfall.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -23,7 +24,8 @@ export class ProblemReport {
     if (this.#shown >= ProblemReport.SHOWN) return;
     this.#shown++;
     const text = typeof problem === 'string' ? `${source}: skipped ${problem}` : `${source}:${problem.line}: skipped: ${problem.message}`;
-    this.#io.stderr.write(text + '\n');
+    // A JSON.parse message quotes the bad line, and a field path may hold a tag name: both are input.
+    this.#io.stderr.write(printable(text) + '\n');
   }
 
   /** Writes how many were not shown, once the input has been read. */

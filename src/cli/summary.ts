@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { scanSpanFile } from '../read/span-file.js';
 import { compareSummaries, SpanSummarizer, type SpanSummary, type SummaryComparison } from '../read/summarize.js';
-import { formatMicros } from '../read/waterfall.js';
+import { formatMicros, printable } from '../read/waterfall.js';
 import { useColour } from './colour.js';
 import type { CliCommand } from './command.js';
 import { NothingError, UsageError } from './errors.js';
@@ -52,19 +52,22 @@ async function summarizeFile(path: string, problems: ProblemReport): Promise<Fil
 
 /** Lays out rows as columns: the first `leftColumns` left-aligned, the rest right-aligned. */
 function table(header: string[], rows: string[][], leftColumns: number): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...rows): a file of a million span names would overflow the stack.
+  const widths = header.map((h) => h.length);
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
 const micros = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : formatMicros(v));
-const label = (s: string, none: string): string => (s === '' ? none : s);
+// Span data is shown escaped: a name holding ESC or BEL must not drive the terminal.
+const label = (s: string, none: string): string => (s === '' ? none : printable(s));
 
 function coverage(s: FileSummary): string {
   const span = s.start === null || s.end === null ? 'no timestamps' :
     `${new Date(s.start / 1000).toISOString()} to ${new Date(s.end / 1000).toISOString()} (${formatMicros(s.end - s.start)} covered)`;
-  return `${s.file}: ${s.spans} span${s.spans === 1 ? '' : 's'} in ${s.traces} trace${s.traces === 1 ? '' : 's'}, ${s.errors} with errors, ${span}${s.skipped > 0 ? `; ${s.skipped} bad lines skipped` : ''}`;
+  return `${printable(s.file)}: ${s.spans} span${s.spans === 1 ? '' : 's'} in ${s.traces} trace${s.traces === 1 ? '' : 's'}, ${s.errors} with errors, ${span}${s.skipped > 0 ? `; ${s.skipped} bad lines skipped` : ''}`;
 }
 
 function summaryLines(s: FileSummary): string[] {
@@ -101,6 +104,17 @@ function comparisonLines(c: SummaryComparison, base: FileSummary, other: FileSum
   return [`A: ${coverage(base)}`, `B: ${coverage(other)}`, '', ...coloured];
 }
 
+// DEL and C1 controls can only sit inside JSON strings, where \u escapes mean the same characters.
+const JSON_UNESCAPED_CONTROLS = /[\u007f-\u009f]/g;
+
+/**
+ * `value` as JSON, indented, with no raw control character: JSON.stringify escapes C0 but leaves
+ * DEL and C1 (0x9b is CSI to many terminals) as they are, so those are written as \u escapes.
+ */
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(JSON_UNESCAPED_CONTROLS, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 async function summary(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('summary', () =>
     parseArgs({
@@ -129,10 +143,10 @@ async function summary(args: readonly string[], io: CliIo): Promise<number> {
   const other = typeof values.compare === 'string' ? await summarizeFile(values.compare, problems) : undefined;
   problems.finish();
   if (other === undefined) {
-    io.stdout.write((values.json === true ? JSON.stringify(base, null, 2) : summaryLines(base).join('\n')) + '\n');
+    io.stdout.write((values.json === true ? json(base) : summaryLines(base).join('\n')) + '\n');
   } else {
     const c = compareSummaries(base, other);
-    if (values.json === true) io.stdout.write(JSON.stringify({ base, other, rows: c.rows }, null, 2) + '\n');
+    if (values.json === true) io.stdout.write(json({ base, other, rows: c.rows }) + '\n');
     else io.stdout.write(comparisonLines(c, base, other, useColour(values, io)).join('\n') + '\n');
   }
   return problems.skipped > 0 ? EXIT_SKIPPED : EXIT_OK;

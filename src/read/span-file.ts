@@ -29,6 +29,8 @@ export const MAX_PROBLEMS_KEPT = 100;
  * Reads a file of spans line by line, calling `onSpan` for each valid one. Each line holds one
  * Zipkin v2 span as JSON (NDJSON), or a JSON array of spans; blank lines are ignored. A line that is
  * not JSON, or not a valid span, is reported and skipped: reading never stops at a bad line.
+ * `onSpan` may return `false` to stop reading there (the rest of the file is not read or counted),
+ * for a reader that has found what it came for.
  *
  * @example
  * const { skipped } = await scanSpanFile('spans.ndjson', (span) => count++);
@@ -37,7 +39,7 @@ export const MAX_PROBLEMS_KEPT = 100;
  */
 export async function scanSpanFile(
   path: string,
-  onSpan: (span: ZipkinSpan, line: number) => void,
+  onSpan: (span: ZipkinSpan, line: number) => unknown,
   onProblem: (problem: SpanProblem) => void = () => {},
 ): Promise<{ lines: number; skipped: number }> {
   const stream = createReadStream(path, { encoding: 'utf8' });
@@ -54,31 +56,39 @@ export async function scanSpanFile(
     skipped++;
     onProblem({ line, message });
   };
-  for await (const raw of lines) {
-    n++;
-    const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      skip(n, `not JSON (${(error as Error).message})`);
-      continue;
+  try {
+    for await (const raw of lines) {
+      n++;
+      const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        skip(n, `not JSON (${(error as Error).message})`);
+        continue;
+      }
+      if (Array.isArray(value)) {
+        // A line may hold a batch, as POST /api/v2/spans takes it: check each item.
+        const bad: string[] = [];
+        let stop = false;
+        for (let i = 0; i < value.length && !stop; i++) {
+          const parsed = parseSpan(value[i]);
+          if (parsed.ok) stop = onSpan(parsed.span, n) === false;
+          else bad.push(`item ${i}: ${parsed.message}`);
+        }
+        if (bad.length > 0) skip(n, bad.length === 1 ? bad[0]! : `${bad[0]!} (and ${bad.length - 1} more items of this line)`);
+        if (stop) break;
+        continue;
+      }
+      const parsed = parseSpan(value);
+      if (parsed.ok) {
+        if (onSpan(parsed.span, n) === false) break;
+      } else skip(n, parsed.message);
     }
-    if (Array.isArray(value)) {
-      // A line may hold a batch, as POST /api/v2/spans takes it: check each item.
-      const bad: string[] = [];
-      value.forEach((item, i) => {
-        const parsed = parseSpan(item);
-        if (parsed.ok) onSpan(parsed.span, n);
-        else bad.push(`item ${i}: ${parsed.message}`);
-      });
-      if (bad.length > 0) skip(n, bad.length === 1 ? bad[0]! : `${bad[0]!} (and ${bad.length - 1} more items of this line)`);
-      continue;
-    }
-    const parsed = parseSpan(value);
-    if (parsed.ok) onSpan(parsed.span, n);
-    else skip(n, parsed.message);
+  } finally {
+    // Leaving early closes the line reader but not the file under it.
+    stream.destroy();
   }
   return { lines: n, skipped };
 }

@@ -12,12 +12,19 @@ export interface WaterfallOptions {
    * @default false
    */
   readonly color?: boolean;
+  /**
+   * Spans drawn at most, in drawing order (depth first, as the rows read); the rest are counted in
+   * one closing line. The header still counts every span and the bars keep the whole trace's scale.
+   * @default Infinity
+   */
+  readonly limit?: number;
 }
 
-/** One span in the drawn tree. */
-interface Node {
+/** One span in the drawn tree, as `buildTraceTree` returns it. */
+export interface TraceNode {
   readonly span: ZipkinSpan;
-  readonly children: Node[];
+  /** Its children in drawing order: by start time, a client half before the server half it holds. */
+  readonly children: TraceNode[];
   /** Why the span is drawn as a root although it has a parent ID. */
   orphan: string | undefined;
 }
@@ -30,6 +37,24 @@ const BOLD = '1';
 const YELLOW = '33';
 // Red is kept for errors.
 const SERVICE_COLOURS = ['36', '35', '34', '32', '96', '95', '94', '92'];
+
+// C0 controls, DEL and C1 controls: a terminal acts on them (ESC and CSI start sequences that set
+// the title, clear the screen or move the cursor), so text from spans must not reach it raw.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * `text` with every control character (C0, DEL and C1, newlines and tabs included) written out as
+ * visible text like `\x1b`, so that data printed to a terminal cannot drive it: a span named
+ * `"\x1b]0;hi\x07"` is shown as those characters rather than setting the window title. The CLI
+ * passes all span data (names, tags, annotations, messages quoting them) through this before
+ * adding its own colours.
+ *
+ * @example printable('a\u001b[2Jb') // 'a\\x1b[2Jb'
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
 
 /** Formats microseconds the way Zipkin's trace page does: µs, ms with 3 decimals, or s. */
 export function formatMicros(us: number): string {
@@ -47,96 +72,394 @@ function isServerHalf(span: ZipkinSpan): boolean {
   return span.shared === true || span.kind === 'SERVER';
 }
 
-function byStart(a: Node, b: Node): number {
-  const ta = a.span.timestamp ?? Infinity;
-  const tb = b.span.timestamp ?? Infinity;
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  // Same start: the client half before the server half that joined it.
-  return Number(isServerHalf(a.span)) - Number(isServerHalf(b.span));
+/** Why a span is drawn as a root although it names a parent. */
+const Orphan = { None: 0, OwnParent: 1, ParentMissing: 2, Loop: 3 } as const;
+
+function orphanReason(code: number, span: ZipkinSpan): string | undefined {
+  switch (code) {
+    case Orphan.OwnParent:
+      return 'its parent ID is its own ID';
+    case Orphan.ParentMissing:
+      return `parent ${span.parentId ?? ''} is not in the input`;
+    case Orphan.Loop:
+      return 'its parents form a loop';
+    default:
+      return undefined;
+  }
+}
+
+const FLAG_SERVER_HALF = 1;
+const FLAG_SHARED = 2;
+const NO_PARENT = -1;
+const LOWER_HEX_ID = /^[0-9a-f]{16}$/;
+/** IDs that are not 16 hex characters are numbered from here, above every 32-bit high half. */
+const ODD_ID_BASE = 2 ** 32;
+
+/**
+ * The layout of one trace: which spans are drawn in which order at which depth, with the figures
+ * of the header. Spans are named by their ordinal, the order in which they were added to the
+ * `TraceTreeBuilder`, so a caller can fetch only the spans it draws (a file is read again for them).
+ */
+export interface TraceTree {
+  /** Spans added, repeated halves included: ordinals run from 0 to `added - 1`. */
+  readonly added: number;
+  /** Ordinals in drawing order; a repeated half (a re-sent batch) appears once. */
+  readonly order: Int32Array;
+  /** The depth of each span of `order`, at the same index: 0 for a root. */
+  readonly depth: Int32Array;
+  /** Spans drawn as roots although they name a parent. */
+  readonly orphans: number;
+  /** Earliest start, epoch microseconds; `undefined` when no span has a timestamp. */
+  readonly start: number | undefined;
+  /** Latest end, epoch microseconds; `undefined` when no span has a timestamp. */
+  readonly end: number | undefined;
+  /** Distinct service names. */
+  readonly services: number;
+  /** Distinct trace IDs, in the order first seen. */
+  readonly traceIds: readonly string[];
+  /** The orphan code of a span (0 when it hangs under its parent); `orphanReason` words it. */
+  orphanCode(ordinal: number): number;
+  /** True when `span` has the ID of the span added as `ordinal`: a check that a re-read matches. */
+  sameId(ordinal: number, span: ZipkinSpan): boolean;
+}
+
+/**
+ * Collects what laying out a trace needs of each span, in typed arrays of a few dozen bytes per
+ * span rather than the span objects, so a trace of millions of spans can be laid out while only
+ * the drawn ones are kept whole. Add the spans of one trace, then call `build` once.
+ *
+ * @example
+ * const builder = new TraceTreeBuilder();
+ * for (const span of spans) builder.add(span);
+ * const tree = builder.build();
+ * const { lines } = drawWaterfall(tree, (i) => spans[i]!, { limit: 100 });
+ */
+export class TraceTreeBuilder {
+  #size = 0;
+  #idHi = new Float64Array(1024);
+  #idLo = new Uint32Array(1024);
+  #parentHi = new Float64Array(1024);
+  #parentLo = new Uint32Array(1024);
+  /** Start time, `Infinity` when absent: such spans sort last, as in Zipkin's UI. */
+  #timestamp = new Float64Array(1024);
+  #service = new Uint32Array(1024);
+  #kind = new Uint16Array(1024);
+  #flags = new Uint8Array(1024);
+  readonly #services = new Map<string, number>();
+  readonly #kinds = new Map<string, number>();
+  readonly #oddIds = new Map<string, number>();
+  readonly #traceIds = new Set<string>();
+  #start = Infinity;
+  #end = -Infinity;
+  #built = false;
+
+  /** Spans added so far. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds the next span; its ordinal is the number of spans added before it. */
+  add(span: ZipkinSpan): void {
+    if (this.#built) throw new Error('TraceTreeBuilder.add after build');
+    const i = this.#size;
+    if (i === this.#idHi.length) this.#grow();
+    this.#setId(this.#idHi, this.#idLo, i, span.id);
+    if (span.parentId === undefined) this.#parentHi[i] = NO_PARENT;
+    else this.#setId(this.#parentHi, this.#parentLo, i, span.parentId);
+    this.#timestamp[i] = span.timestamp ?? Infinity;
+    this.#service[i] = intern(this.#services, serviceOf(span));
+    this.#kind[i] = span.kind === undefined ? 0 : intern(this.#kinds, span.kind) + 1;
+    this.#flags[i] = (isServerHalf(span) ? FLAG_SERVER_HALF : 0) | (span.shared === true ? FLAG_SHARED : 0);
+    this.#traceIds.add(span.traceId);
+    if (span.timestamp !== undefined) {
+      if (span.timestamp < this.#start) this.#start = span.timestamp;
+      const end = span.timestamp + (span.duration ?? 0);
+      if (end > this.#end) this.#end = end;
+    }
+    this.#size++;
+  }
+
+  #setId(hi: Float64Array, lo: Uint32Array, i: number, id: string): void {
+    if (LOWER_HEX_ID.test(id)) {
+      hi[i] = parseInt(id.slice(0, 8), 16);
+      lo[i] = parseInt(id.slice(8), 16);
+    } else {
+      // Only spans that skipped validation get here; number them so they still compare by ID.
+      hi[i] = ODD_ID_BASE + intern(this.#oddIds, id);
+      lo[i] = 0;
+    }
+  }
+
+  #grow(): void {
+    const n = this.#idHi.length * 2;
+    const grown = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(old: T, make: new (n: number) => T): T => {
+      const next = new make(n);
+      next.set(old);
+      return next;
+    };
+    this.#idHi = grown(this.#idHi, Float64Array);
+    this.#idLo = grown(this.#idLo, Uint32Array);
+    this.#parentHi = grown(this.#parentHi, Float64Array);
+    this.#parentLo = grown(this.#parentLo, Uint32Array);
+    this.#timestamp = grown(this.#timestamp, Float64Array);
+    this.#service = grown(this.#service, Uint32Array);
+    this.#kind = grown(this.#kind, Uint16Array);
+    this.#flags = grown(this.#flags, Uint8Array);
+  }
+
+  /**
+   * Arranges the spans as a forest, without recursion so that any depth and any number of
+   * siblings work. A server half (`shared`, same ID as its client) goes under its client half. A
+   * span whose parent is missing, or that sits in a parent loop, becomes a root marked as an
+   * orphan: nothing is left out. The same half added twice is drawn once.
+   */
+  build(): TraceTree {
+    this.#built = true;
+    const n = this.#size;
+    const idHi = this.#idHi;
+    const idLo = this.#idLo;
+    const ts = this.#timestamp;
+    const flags = this.#flags;
+    const service = this.#service;
+    const server = (i: number): number => flags[i]! & FLAG_SERVER_HALF;
+    // Drawing order among siblings: by start, the client half before the server half that joined
+    // it, then as added (the ordinal).
+    const byStart = (a: number, b: number): number => ts[a]! - ts[b]! || server(a) - server(b) || a - b;
+
+    // Every span, sorted by ID: the halves of one ID sit together, in the order they were added.
+    const byId = new Int32Array(n);
+    for (let i = 0; i < n; i++) byId[i] = i;
+    byId.sort((a, b) => idHi[a]! - idHi[b]! || idLo[a]! - idLo[b]! || a - b);
+
+    // Drop repeats of a half (same ID, sharing, kind and service); the first one added stays.
+    const isNode = new Uint8Array(n);
+    let nodes = 0;
+    for (let a = 0; a < n; ) {
+      let b = a + 1;
+      while (b < n && idHi[byId[b]!] === idHi[byId[a]!] && idLo[byId[b]!] === idLo[byId[a]!]) b++;
+      const keptFrom = nodes;
+      for (let j = a; j < b; j++) {
+        const i = byId[j]!;
+        let repeat = false;
+        for (let k = keptFrom; k < nodes && !repeat; k++) repeat = this.#sameHalf(byId[k]!, i);
+        if (repeat) continue;
+        isNode[i] = 1;
+        byId[nodes++] = i;
+      }
+      a = b;
+    }
+    const halves = byId.subarray(0, nodes);
+
+    /** The first index in `halves` of the halves with this ID, or -1. */
+    const findId = (hi: number, lo: number): number => {
+      let low = 0;
+      let high = nodes;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        const m = halves[mid]!;
+        if (idHi[m]! < hi || (idHi[m] === hi && idLo[m]! < lo)) low = mid + 1;
+        else high = mid;
+      }
+      const found = halves[low];
+      return found !== undefined && idHi[found] === hi && idLo[found] === lo ? low : -1;
+    };
+    const runEnd = (from: number): number => {
+      let to = from + 1;
+      while (to < nodes && idHi[halves[to]!] === idHi[halves[from]!] && idLo[halves[to]!] === idLo[halves[from]!]) to++;
+      return to;
+    };
+
+    const parent = new Int32Array(n).fill(NO_PARENT);
+    const orphan = new Uint8Array(n);
+    const serviceCount = Math.max(1, this.#services.size);
+    // The parent chosen among many halves of one ID, per child service: a span with thousands of
+    // halves (a fan-out of shared server spans) is then searched once, not once per child.
+    const chosen = new Map<number, number>();
+    const choose = (from: number, to: number, childService: number): number => {
+      const key = from * serviceCount + childService;
+      const known = to - from > 4 ? chosen.get(key) : undefined;
+      if (known !== undefined) return known;
+      // Children of a shared span were made by the server: prefer the half of the child's own service.
+      let sameServiceServer = -1;
+      let sameService = -1;
+      let anyServer = -1;
+      for (let j = from; j < to && sameServiceServer < 0; j++) {
+        const c = halves[j]!;
+        const same = service[c] === childService;
+        if (same && server(c) !== 0) sameServiceServer = c;
+        if (same && sameService < 0) sameService = c;
+        if (server(c) !== 0 && anyServer < 0) anyServer = c;
+      }
+      const pick = sameServiceServer >= 0 ? sameServiceServer : sameService >= 0 ? sameService : anyServer >= 0 ? anyServer : halves[from]!;
+      if (to - from > 4) chosen.set(key, pick);
+      return pick;
+    };
+    for (let a = 0; a < nodes; ) {
+      const b = runEnd(a);
+      let client = -1;
+      for (let j = a; j < b && client < 0; j++) if (server(halves[j]!) === 0) client = halves[j]!;
+      for (let j = a; j < b; j++) {
+        const i = halves[j]!;
+        if (b - a > 1 && server(i) !== 0 && client >= 0) {
+          parent[i] = client;
+          continue;
+        }
+        const pHi = this.#parentHi[i]!;
+        if (pHi === NO_PARENT) continue;
+        const pLo = this.#parentLo[i]!;
+        if (pHi === idHi[i] && pLo === idLo[i]) {
+          orphan[i] = Orphan.OwnParent;
+          continue;
+        }
+        const from = findId(pHi, pLo);
+        if (from < 0) {
+          orphan[i] = Orphan.ParentMissing;
+          continue;
+        }
+        parent[i] = choose(from, runEnd(from), service[i]!);
+      }
+      a = b;
+    }
+
+    // Children lists, compressed: the children of p are childList[childStart[p]] up to
+    // childStart[p + 1], in the order added, then sorted by start.
+    const childStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) if (parent[i]! >= 0) childStart[parent[i]! + 1]!++;
+    for (let i = 0; i < n; i++) childStart[i + 1]! += childStart[i]!;
+    const childList = new Int32Array(childStart[n]!);
+    const filled = childStart.slice(0, n);
+    for (let i = 0; i < n; i++) if (parent[i]! >= 0) childList[filled[parent[i]!]!++] = i;
+
+    const roots: number[] = [];
+    for (let i = 0; i < n; i++) if (isNode[i] === 1 && parent[i] === NO_PARENT) roots.push(i);
+
+    // Nodes not reachable from a root sit in a parent loop: draw each loop from its earliest span.
+    // A child counts only while its parent link stands (a loop's root has its link cut).
+    const reached = new Uint8Array(n);
+    const stack = new Int32Array(n);
+    const mark = (root: number): void => {
+      let top = 0;
+      stack[top++] = root;
+      reached[root] = 1;
+      while (top > 0) {
+        const m = stack[--top]!;
+        for (let k = childStart[m]!; k < childStart[m + 1]!; k++) {
+          const c = childList[k]!;
+          if (parent[c] === m && reached[c] === 0) {
+            reached[c] = 1;
+            stack[top++] = c;
+          }
+        }
+      }
+    };
+    for (const r of roots) mark(r);
+    const unreached: number[] = [];
+    for (let i = 0; i < n; i++) if (isNode[i] === 1 && reached[i] === 0) unreached.push(i);
+    unreached.sort(byStart);
+    for (const i of unreached) {
+      if (reached[i] === 1) continue;
+      parent[i] = NO_PARENT;
+      orphan[i] = Orphan.Loop;
+      roots.push(i);
+      mark(i);
+    }
+
+    for (let p = 0; p < n; p++) {
+      if (childStart[p + 1]! - childStart[p]! > 1) childList.subarray(childStart[p]!, childStart[p + 1]!).sort(byStart);
+    }
+    // Real roots first, then orphans, each by start time; ties keep the order found (loops last).
+    const rootOrder = Int32Array.from(roots.keys());
+    rootOrder.sort((x, y) => {
+      const a = roots[x]!;
+      const b = roots[y]!;
+      return Number(orphan[a] !== Orphan.None) - Number(orphan[b] !== Orphan.None) || ts[a]! - ts[b]! || server(a) - server(b) || x - y;
+    });
+
+    // Depth first, with an explicit stack: the spans in the order their rows are drawn.
+    const order = new Int32Array(nodes);
+    const depth = new Int32Array(nodes);
+    const depthStack = new Int32Array(n);
+    let top = 0;
+    for (let r = rootOrder.length - 1; r >= 0; r--) {
+      stack[top] = roots[rootOrder[r]!]!;
+      depthStack[top++] = 0;
+    }
+    let drawn = 0;
+    while (top > 0) {
+      const m = stack[--top]!;
+      const d = depthStack[top]!;
+      order[drawn] = m;
+      depth[drawn++] = d;
+      for (let k = childStart[m + 1]! - 1; k >= childStart[m]!; k--) {
+        const c = childList[k]!;
+        if (parent[c] !== m) continue;
+        stack[top] = c;
+        depthStack[top++] = d + 1;
+      }
+    }
+
+    let orphans = 0;
+    for (let i = 0; i < n; i++) if (orphan[i] !== Orphan.None) orphans++;
+    const timed = this.#start !== Infinity;
+    return {
+      added: n,
+      order,
+      depth,
+      orphans,
+      start: timed ? this.#start : undefined,
+      end: timed ? this.#end : undefined,
+      services: this.#services.size,
+      traceIds: [...this.#traceIds],
+      orphanCode: (ordinal) => orphan[ordinal] ?? Orphan.None,
+      sameId: (ordinal, span) => {
+        if (ordinal < 0 || ordinal >= n) return false;
+        const hi = new Float64Array(1);
+        const lo = new Uint32Array(1);
+        this.#setId(hi, lo, 0, span.id);
+        return hi[0] === idHi[ordinal] && lo[0] === idLo[ordinal];
+      },
+    };
+  }
+
+  /** Two spans of one ID are the same half when sharing, kind and service agree. */
+  #sameHalf(a: number, b: number): boolean {
+    const f = this.#flags;
+    return (f[a]! & FLAG_SHARED) === (f[b]! & FLAG_SHARED) && this.#kind[a] === this.#kind[b] && this.#service[a] === this.#service[b];
+  }
+}
+
+/** The number standing for `value` in `table`, adding it if new. */
+function intern(table: Map<string, number>, value: string): number {
+  let k = table.get(value);
+  if (k === undefined) {
+    k = table.size;
+    table.set(value, k);
+  }
+  return k;
 }
 
 /**
  * Arranges the spans of one trace as a forest. A server half (`shared`, same ID as its client) goes
  * under its client half. A span whose parent is missing, or that sits in a parent loop, becomes
- * a root marked as an orphan: nothing is left out.
+ * a root marked as an orphan: nothing is left out. Built without recursion: any depth works.
  */
-export function buildTraceTree(spans: readonly ZipkinSpan[]): Node[] {
-  const nodes: Node[] = [];
-  const seen = new Set<string>();
-  for (const span of spans) {
-    // The same half twice (a re-sent batch) is drawn once.
-    const key = `${span.id}|${span.shared === true}|${span.kind ?? ''}|${serviceOf(span)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    nodes.push({ span, children: [], orphan: undefined });
+export function buildTraceTree(spans: readonly ZipkinSpan[]): TraceNode[] {
+  const builder = new TraceTreeBuilder();
+  for (const span of spans) builder.add(span);
+  const tree = builder.build();
+  const roots: TraceNode[] = [];
+  // path[d] is the node drawn last at depth d: the parent of the next node at depth d + 1.
+  const path: TraceNode[] = [];
+  for (let k = 0; k < tree.order.length; k++) {
+    const ordinal = tree.order[k]!;
+    const d = tree.depth[k]!;
+    const span = spans[ordinal]!;
+    const node: TraceNode = { span, children: [], orphan: orphanReason(tree.orphanCode(ordinal), span) };
+    if (d === 0) roots.push(node);
+    else path[d - 1]!.children.push(node);
+    path[d] = node;
+    path.length = d + 1;
   }
-  const byId = new Map<string, Node[]>();
-  for (const n of nodes) {
-    const halves = byId.get(n.span.id);
-    if (halves) halves.push(n);
-    else byId.set(n.span.id, [n]);
-  }
-  const parentOf = new Map<Node, Node>();
-  for (const node of nodes) {
-    const { span } = node;
-    const halves = byId.get(span.id)!;
-    if (halves.length > 1 && isServerHalf(span)) {
-      const client = halves.find((h) => h !== node && !isServerHalf(h.span));
-      if (client) {
-        parentOf.set(node, client);
-        continue;
-      }
-    }
-    const pid = span.parentId;
-    if (pid === undefined) continue;
-    if (pid === span.id) {
-      node.orphan = 'its parent ID is its own ID';
-      continue;
-    }
-    const candidates = byId.get(pid);
-    if (candidates === undefined) {
-      node.orphan = `parent ${pid} is not in the input`;
-      continue;
-    }
-    // Children of a shared span were made by the server: prefer the half of the child's own service.
-    const service = serviceOf(span);
-    const parent =
-      candidates.find((c) => serviceOf(c.span) === service && isServerHalf(c.span)) ??
-      candidates.find((c) => serviceOf(c.span) === service) ??
-      candidates.find((c) => isServerHalf(c.span)) ??
-      candidates[0]!;
-    parentOf.set(node, parent);
-  }
-  const roots: Node[] = [];
-  for (const node of nodes) {
-    const parent = parentOf.get(node);
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-  }
-  // Nodes not reachable from a root sit in a parent loop: draw each loop from its earliest span.
-  const reached = new Set<Node>();
-  const mark = (n: Node): void => {
-    const stack = [n];
-    while (stack.length > 0) {
-      const m = stack.pop()!;
-      if (reached.has(m)) continue;
-      reached.add(m);
-      stack.push(...m.children);
-    }
-  };
-  for (const r of roots) mark(r);
-  const unreached = nodes.filter((n) => !reached.has(n)).sort(byStart);
-  for (const n of unreached) {
-    if (reached.has(n)) continue;
-    const parent = parentOf.get(n);
-    if (parent) parent.children.splice(parent.children.indexOf(n), 1);
-    n.orphan = 'its parents form a loop';
-    roots.push(n);
-    mark(n);
-  }
-  for (const n of nodes) n.children.sort(byStart);
-  // Real roots first, then orphans, each by start time.
-  roots.sort((a, b) => Number(a.orphan !== undefined) - Number(b.orphan !== undefined) || byStart(a, b));
   return roots;
 }
 
@@ -152,49 +475,36 @@ function fit(s: string, width: number): string {
   return s + ' '.repeat(width - s.length);
 }
 
+/** What `drawWaterfall` returns. */
+export interface DrawnWaterfall {
+  /** The header and the rows of the drawn spans, without line ends. */
+  readonly lines: string[];
+  /** Spans of the tree left out by the limit. */
+  readonly undrawn: number;
+}
+
 /**
- * Draws one trace as text, like Zipkin's trace page: a row per span, indented by parentage, with
- * service, name, start offset, duration and a bar scaled to the trace, and the span's annotations
- * (and error) beneath it. Orphans (a parent not in the input) are drawn as extra roots, marked.
- *
- * @example
- * const { spans } = await readSpanFile('spans.ndjson');
- * const trace = spans.filter((s) => s.traceId === id);
- * console.log(renderWaterfall(trace, { color: process.stdout.isTTY }).join('\n'));
+ * Draws a laid-out trace, fetching only the spans it draws: `spanAt(ordinal)` must give the span
+ * added to the `TraceTreeBuilder` as `ordinal`, for each of the first `limit` ordinals of
+ * `tree.order`. Rows are built for those spans only, so the limit bounds the work and the memory.
  */
-export function renderWaterfall(spans: readonly ZipkinSpan[], options: WaterfallOptions = {}): string[] {
+export function drawWaterfall(tree: TraceTree, spanAt: (ordinal: number) => ZipkinSpan, options: WaterfallOptions = {}): DrawnWaterfall {
   const width = Math.max(60, Math.floor(options.width ?? 120));
   const colour = options.color === true;
+  const asked = Math.floor(options.limit ?? Infinity);
+  const limit = Number.isNaN(asked) ? tree.order.length : Math.max(0, Math.min(tree.order.length, asked));
   const paint = (code: string, s: string): string => (colour && code !== '' && s !== '' ? ESC + code + 'm' + s + RESET : s);
-  const roots = buildTraceTree(spans);
+  const start = tree.start ?? 0;
+  const timed = tree.start !== undefined;
+  const total = timed ? Math.max(1, (tree.end ?? start) - start) : 1;
 
-  let start = Infinity;
-  let end = -Infinity;
-  const services = new Set<string>();
-  for (const s of spans) {
-    services.add(serviceOf(s));
-    if (s.timestamp === undefined) continue;
-    start = Math.min(start, s.timestamp);
-    end = Math.max(end, s.timestamp + (s.duration ?? 0));
-  }
-  const timed = start !== Infinity;
-  const total = timed ? Math.max(1, end - start) : 1;
-
-  interface Row {
+  // Bar geometry is only known after the label column is sized: keep positions, draw later.
+  interface Pending {
     readonly label: string;
     readonly labelCode: string | undefined;
     readonly offset: string;
     readonly duration: string;
-    readonly bar: string;
     readonly barCode: string | undefined;
-  }
-  const rows: Row[] = [];
-  let orphans = 0;
-  let count = 0;
-
-  // Bar geometry is only known after the label column is sized: keep positions, draw later.
-  interface Pending {
-    readonly row: Omit<Row, 'bar'>;
     readonly from: number | undefined;
     readonly to: number | undefined;
     readonly point: boolean;
@@ -202,52 +512,71 @@ export function renderWaterfall(spans: readonly ZipkinSpan[], options: Waterfall
   const pending: Pending[] = [];
   const serviceCode = (service: string): string => SERVICE_COLOURS[hash(service) % SERVICE_COLOURS.length]!;
 
-  const visit = (node: Node, depth: number): void => {
-    const { span } = node;
-    count++;
-    const indent = '  '.repeat(depth);
+  for (let k = 0; k < limit; k++) {
+    const ordinal = tree.order[k]!;
+    const span = spanAt(ordinal);
+    // Past the label column the indent is cut anyway: a chain thousands deep costs no more.
+    const indent = '  '.repeat(Math.min(tree.depth[k]!, width));
     const service = serviceOf(span);
     const kind = span.kind === undefined ? '' : ` (${span.kind.toLowerCase()})`;
     const error = span.tags?.error;
-    const mark = node.orphan !== undefined ? '⚠ ' : '';
-    if (node.orphan !== undefined) orphans++;
-    const offset = span.timestamp === undefined ? '?' : formatMicros(span.timestamp - start);
-    const duration = span.duration === undefined ? '?' : formatMicros(span.duration);
+    const orphan = orphanReason(tree.orphanCode(ordinal), span);
+    const mark = orphan !== undefined ? '⚠ ' : '';
     pending.push({
-      row: {
-        label: `${indent}${mark}${service}: ${span.name ?? '(unnamed)'}${kind}`,
-        labelCode: error !== undefined ? RED : undefined,
-        offset,
-        duration,
-        barCode: error !== undefined ? RED : serviceCode(service),
-      },
+      label: indent + mark + printable(`${service}: ${span.name ?? '(unnamed)'}${kind}`),
+      labelCode: error !== undefined ? RED : undefined,
+      offset: span.timestamp === undefined ? '?' : formatMicros(span.timestamp - start),
+      duration: span.duration === undefined ? '?' : formatMicros(span.duration),
+      barCode: error !== undefined ? RED : serviceCode(service),
       from: span.timestamp,
       to: span.timestamp === undefined ? undefined : span.timestamp + (span.duration ?? 0),
       point: false,
     });
     const detail = (text: string, code: string | undefined, at?: number): void => {
       pending.push({
-        row: { label: `${indent}  ${text}`, labelCode: code, offset: at === undefined ? '' : formatMicros(at - start), duration: '', barCode: DIM },
+        label: `${indent}  ${printable(text)}`,
+        labelCode: code,
+        offset: at === undefined ? '' : formatMicros(at - start),
+        duration: '',
+        barCode: DIM,
         from: at,
         to: at,
         point: at !== undefined,
       });
     };
-    if (node.orphan !== undefined) detail(`orphan: ${node.orphan}`, YELLOW);
+    if (orphan !== undefined) detail(`orphan: ${orphan}`, YELLOW);
     if (error !== undefined) detail(`error: ${error}`, RED);
     const annotations = [...(span.annotations ?? [])].sort((a, b) => a.timestamp - b.timestamp);
     for (const a of annotations) detail(`· ${a.value}`, DIM, a.timestamp);
-    for (const child of node.children) visit(child, depth + 1);
-  };
-  for (const r of roots) visit(r, 0);
+  }
 
-  const offsetW = Math.max(8, ...pending.map((p) => p.row.offset.length));
-  const durationW = Math.max(8, ...pending.map((p) => p.row.duration.length));
+  // Loops, not Math.max(...rows): a spread of a huge array overflows the stack.
+  let offsetW = 8;
+  let durationW = 8;
+  for (const p of pending) {
+    if (p.offset.length > offsetW) offsetW = p.offset.length;
+    if (p.duration.length > durationW) durationW = p.duration.length;
+  }
   const fixed = offsetW + durationW + 4 + 2;
   // Untimed lines (errors, orphan notes) may also use the empty start and duration columns.
-  const needed = pending.map((p) => (p.row.offset === '' && p.row.duration === '' ? p.row.label.length - offsetW - durationW - 2 : p.row.label.length));
-  const labelW = Math.min(Math.max(20, ...needed), Math.floor((width - fixed) * 0.55));
+  let needed = 20;
+  for (const p of pending) {
+    const n = p.offset === '' && p.duration === '' ? p.label.length - offsetW - durationW - 2 : p.label.length;
+    if (n > needed) needed = n;
+  }
+  const labelW = Math.min(needed, Math.floor((width - fixed) * 0.55));
   const barW = width - fixed - labelW;
+
+  const lines: string[] = [];
+  const spans = tree.order.length;
+  const when = timed ? new Date(start / 1000).toISOString().replace('T', ' ').replace('Z', ' UTC') : 'no timestamps';
+  lines.push(
+    paint(BOLD, `trace ${printable(tree.traceIds.join(', '))}`) +
+      paint(DIM, `  ${when} · ${timed ? formatMicros(total) : '?'} · ${spans} span${spans === 1 ? '' : 's'} · ${tree.services} service${tree.services === 1 ? '' : 's'}`),
+  );
+  if (tree.orphans > 0) lines.push(paint(YELLOW, `${tree.orphans} orphan span${tree.orphans === 1 ? '' : 's'} (⚠): drawn as roots because the parent is missing`));
+  const header = fit('service: span', labelW) + ' ' + 'start'.padStart(offsetW) + ' ' + 'duration'.padStart(durationW) + ' │' + fit(`0 … ${timed ? formatMicros(total) : '?'}`, barW) + '│';
+  lines.push(paint(DIM, header));
 
   for (const p of pending) {
     let bar = ' '.repeat(barW);
@@ -260,33 +589,44 @@ export function renderWaterfall(spans: readonly ZipkinSpan[], options: Waterfall
         bar = ' '.repeat(a) + '█'.repeat(b - a) + ' '.repeat(barW - b);
       }
     }
-    rows.push({ ...p.row, bar });
-  }
-
-  const lines: string[] = [];
-  const traceIds = [...new Set(spans.map((s) => s.traceId))];
-  const when = timed ? new Date(start / 1000).toISOString().replace('T', ' ').replace('Z', ' UTC') : 'no timestamps';
-  lines.push(
-    paint(BOLD, `trace ${traceIds.join(', ')}`) +
-      paint(DIM, `  ${when} · ${timed ? formatMicros(total) : '?'} · ${count} span${count === 1 ? '' : 's'} · ${services.size} service${services.size === 1 ? '' : 's'}`),
-  );
-  if (orphans > 0) lines.push(paint(YELLOW, `${orphans} orphan span${orphans === 1 ? '' : 's'} (⚠): drawn as roots because the parent is missing`));
-  const header = fit('service: span', labelW) + ' ' + 'start'.padStart(offsetW) + ' ' + 'duration'.padStart(durationW) + ' │' + fit(`0 … ${timed ? formatMicros(total) : '?'}`, barW) + '│';
-  lines.push(paint(DIM, header));
-  for (const r of rows) {
-    if (r.offset === '' && r.duration === '') {
+    if (p.offset === '' && p.duration === '') {
       // No times: the text may use the start and duration columns too.
-      const text = fit(r.label, labelW + offsetW + durationW + 2);
-      lines.push((r.labelCode === undefined ? text : paint(r.labelCode, text)) + ' │' + r.bar + '│');
+      const text = fit(p.label, labelW + offsetW + durationW + 2);
+      lines.push((p.labelCode === undefined ? text : paint(p.labelCode, text)) + ' │' + bar + '│');
       continue;
     }
-    const label = fit(r.label, labelW);
+    const label = fit(p.label, labelW);
     lines.push(
-      (r.labelCode === undefined ? label : paint(r.labelCode, label)) +
-        ' ' + paint(r.labelCode === DIM ? DIM : '', r.offset.padStart(offsetW)) +
-        ' ' + r.duration.padStart(durationW) +
-        ' │' + (r.barCode === undefined ? r.bar : paint(r.barCode, r.bar)) + '│',
+      (p.labelCode === undefined ? label : paint(p.labelCode, label)) +
+        ' ' + paint(p.labelCode === DIM ? DIM : '', p.offset.padStart(offsetW)) +
+        ' ' + p.duration.padStart(durationW) +
+        ' │' + (p.barCode === undefined ? bar : paint(p.barCode, bar)) + '│',
     );
   }
+  return { lines, undrawn: spans - limit };
+}
+
+/**
+ * Draws one trace as text, like Zipkin's trace page: a row per span, indented by parentage, with
+ * service, name, start offset, duration and a bar scaled to the trace, and the span's annotations
+ * (and error) beneath it. Orphans (a parent not in the input) are drawn as extra roots, marked.
+ * Control characters in span data are shown escaped (see `printable`). With `limit`, the spans
+ * past it are counted in a last line.
+ *
+ * @example
+ * const { spans } = await readSpanFile('spans.ndjson');
+ * const trace = spans.filter((s) => s.traceId === id);
+ * console.log(renderWaterfall(trace, { color: process.stdout.isTTY }).join('\n'));
+ */
+export function renderWaterfall(spans: readonly ZipkinSpan[], options: WaterfallOptions = {}): string[] {
+  const builder = new TraceTreeBuilder();
+  for (const span of spans) builder.add(span);
+  const { lines, undrawn } = drawWaterfall(builder.build(), (i) => spans[i]!, options);
+  if (undrawn > 0) lines.push(moreSpansLine(undrawn));
   return lines;
+}
+
+/** The closing line of a waterfall cut by a limit: `… 199,500 more spans not drawn`. */
+export function moreSpansLine(undrawn: number): string {
+  return `… ${undrawn.toLocaleString('en-US')} more span${undrawn === 1 ? '' : 's'} not drawn`;
 }
