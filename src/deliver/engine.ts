@@ -106,6 +106,9 @@ export class DeliveryEngine implements Sink {
   #encodedBytes = 0;
   #bytesPerSpan = FIRST_BYTES_PER_SPAN;
   readonly #bounded: boolean;
+  // Read on every add(): fields of their own, not loads through the options object.
+  readonly #maxQueueSpans: number;
+  readonly #maxBatchSpans: number;
 
   #sent = 0;
   #retried = 0;
@@ -127,6 +130,8 @@ export class DeliveryEngine implements Sink {
     this.#kinds = options.kinds;
     this.diagnostics = diagnostics ?? new Diagnostics();
     this.#bounded = transport.encode !== undefined && Number.isFinite(options.maxQueueBytes);
+    this.#maxQueueSpans = options.maxQueueSpans;
+    this.#maxBatchSpans = options.maxBatchSpans;
   }
 
   /** Where batches go, for messages. */
@@ -157,13 +162,14 @@ export class DeliveryEngine implements Sink {
     return Math.min(bySpans, byBytes);
   }
 
-  /** Takes one finished span: the tracer's hand-off, a push and a bound check. */
+  /** Takes one finished span: the tracer's hand-off, a push and a bound check (the traced call path). */
   add(record: SpanRecord): void {
     if (this.#closed) return this.discard(1, this.#kinds.closed, 'a span was written after close(); it was dropped and counted as expired');
-    if (this.#room() <= 0) return this.#full(1);
     const records = this.#records;
+    // The span bound from fields, without a call; the byte bound (HTTP) only when it applies.
+    if (records.length + this.#readySpans + this.#backingOff + this.#inFlight >= this.#maxQueueSpans || (this.#bounded && this.#room() <= 0)) return this.#full(1);
     records.push(record);
-    if (records.length >= this.#o.maxBatchSpans || this.#due) this.#batchReady();
+    if (records.length >= this.#maxBatchSpans || this.#due) this.#batchReady();
     else if (this.#timer === undefined) this.#startTimer();
   }
 
