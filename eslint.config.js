@@ -30,7 +30,7 @@ export default tseslint.config(
 );
 
 function layers() {
-  const order = ['model', 'propagation', 'record', 'encode', 'deliver', 'jobs', 'setup', 'cli'];
+  const order = ['model', 'propagation', 'record', 'encode', 'deliver', 'http', 'jobs', 'setup', 'frameworks', 'cli'];
   const allowed = Object.fromEntries(order.map((name, i) => [name, order.slice(0, i + 1)]));
   allowed.read = ['model', 'read'];
   allowed.cli = [...allowed.cli, 'read'];

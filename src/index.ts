@@ -1,5 +1,8 @@
 export { createTracer } from './setup/create-tracer.js';
 export type { Tracer } from './setup/create-tracer.js';
+export type { HttpClientOptions, TracerFetchOptions } from './http/client.js';
+export type { HttpServerOptions, TracedRequestListener, ServerSpan } from './http/server.js';
+export { startServerSpan } from './http/server.js';
 export type { RecordingTracer, TracerStats, StartSpanOptions } from './record/tracer.js';
 export { configure, defaultTracer, traced, flush } from './setup/default-tracer.js';
 export { map } from './setup/default-tracer.js';
@@ -7,7 +10,7 @@ export { DEFAULT_MAP_CONCURRENCY } from './jobs/map.js';
 export type { MapFunction, MapItemFn, MapOptions, MapProgress, MapSummary } from './jobs/map.js';
 export { progressLine, formatProgress, formatSummary, formatDuration } from './jobs/progress.js';
 export type { ProgressLine, ProgressLineOptions, ProgressStream } from './jobs/progress.js';
-export type { Span, TracedOptions, Parent, ZipkinTraceIdLike } from './record/span-api.js';
+export type { Span, TracedOptions, Parent, ZipkinTraceIdLike, HttpClientSpanOptions } from './record/span-api.js';
 export type { SpanKind, SpanRecord, Annotation } from './model/span-record.js';
 export type { SpanContext, SamplingOnlyContext, ExtractedContext } from './model/span-context.js';
 export type { Endpoint } from './model/endpoint.js';

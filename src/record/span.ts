@@ -2,10 +2,11 @@ import { b3Headers as formatB3 } from '../propagation/b3.js';
 import { cleanEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { hexWords, newSpanId, newTraceId } from './ids.js';
-import { MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from '../model/limits.js';
+import { MAX_NAME_LENGTH, MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from '../model/limits.js';
 import type { SpanContext } from '../model/span-context.js';
 import type { Annotation, SpanKind, SpanRecord } from '../model/span-record.js';
-import type { ParentInfo, Span, TracedOptions } from './span-api.js';
+import type { HttpClientSpanOptions, HttpSupport, ParentInfo, Span, TracedOptions } from './span-api.js';
+import type { ClientRequest } from 'node:http';
 import type { Clock } from './clock.js';
 import type { Diagnostics } from '../model/diagnostics.js';
 import type { OpenSpans } from './open-spans.js';
@@ -25,6 +26,8 @@ export interface TracerCore {
   /** Annotations one span keeps at most. */
   readonly maxAnnotationsPerSpan: number;
   emit(span: RecordingSpan): void;
+  /** HTTP client helpers, set by createTracer. */
+  readonly http: HttpSupport | undefined;
   traced<A extends unknown[], R>(
     fn: (span: Span, ...args: A) => R,
     options: TracedOptions,
@@ -38,7 +41,10 @@ export interface Site {
   readonly parentId: string | undefined;
   /** DEBUG and SHARED, fixed by the parent too. */
   readonly flags: number;
-  readonly name: string;
+  /** Mutable only for a site of one span (`perCall`): a server span learns its route late. */
+  name: string;
+  /** True for a startSpan site, made for one span; false for a traced function's, shared by its calls. */
+  readonly perCall: boolean;
   readonly kind: SpanKind | undefined;
   readonly tags: Readonly<Record<string, string>> | undefined;
   readonly remoteEndpoint: Endpoint | undefined;
@@ -46,6 +52,13 @@ export interface Site {
 
 const DEBUG = 1;
 const SHARED = 2;
+
+/** The tracer's HTTP helpers (always set by createTracer). */
+function httpOf(core: TracerCore): HttpSupport {
+  const http = core.http;
+  if (http === undefined) throw new TypeError('span.fetch and span.request need a tracer made by createTracer()');
+  return http;
+}
 
 /**
  * A sampled span: the compact record that travels to the sink, and the handle user code holds
@@ -236,6 +249,12 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     return formatB3(this.context, format);
   }
 
+  fetch(input: string | URL | Request, init?: RequestInit, options?: HttpClientSpanOptions): Promise<Response> {
+    return httpOf(this.core).fetch(this, input, init, options);
+  }
+  request(...args: unknown[]): ClientRequest {
+    return httpOf(this.core).request(this, args);
+  }
   traced<A extends unknown[], R>(
     fn: (span: Span, ...args: A) => R,
     options?: Omit<TracedOptions, 'parent'>,
@@ -363,6 +382,12 @@ export class NoopSpan implements Span, ParentInfo {
   b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
     return formatB3(this.context, format);
   }
+  fetch(input: string | URL | Request, init?: RequestInit, options?: HttpClientSpanOptions): Promise<Response> {
+    return httpOf(this.core).fetch(this, input, init, options);
+  }
+  request(...args: unknown[]): ClientRequest {
+    return httpOf(this.core).request(this, args);
+  }
   traced<A extends unknown[], R>(
     fn: (span: Span, ...args: A) => R,
     options?: Omit<TracedOptions, 'parent'>,
@@ -421,6 +446,12 @@ export class TrackedSpan implements Span, ParentInfo {
   b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
     return this.span.b3Headers(format);
   }
+  fetch(input: string | URL | Request, init?: RequestInit, options?: HttpClientSpanOptions): Promise<Response> {
+    return httpOf(this.span.core).fetch(this, input, init, options);
+  }
+  request(...args: unknown[]): ClientRequest {
+    return httpOf(this.span.core).request(this, args);
+  }
   traced<A extends unknown[], R>(
     fn: (span: Span, ...args: A) => R,
     options?: Omit<TracedOptions, 'parent'>,
@@ -433,4 +464,16 @@ export class TrackedSpan implements Span, ParentInfo {
   fail(error: unknown, endTimestampMicros?: number): void {
     this.span.fail(error, endTimestampMicros);
   }
+}
+
+/**
+ * Renames a span that is still open, when it is the only span of its site (one made by
+ * `startSpan`): a server span learns its route (`GET /objects/:id`) only after routing. Returns
+ * false, changing nothing, for an ended or unsampled span or a traced function's span.
+ */
+export function renameSpan(span: Span, name: string): boolean {
+  const rec = span instanceof TrackedSpan ? span.span : span;
+  if (!(rec instanceof RecordingSpan) || rec.ended || !rec.site.perCall || typeof name !== 'string' || name === '') return false;
+  rec.site.name = truncate(name, MAX_NAME_LENGTH);
+  return true;
 }

@@ -32,7 +32,7 @@ import { Sampler } from './sampler.js';
 import { isSpanKind, SPAN_KINDS_TEXT, type SpanKind } from '../model/span-record.js';
 import { cleanTags } from './tags.js';
 import { settle } from './settle.js';
-import type { ParentInfo, Span, TracedOptions } from './span-api.js';
+import type { HttpSupport, ParentInfo, Span, TracedOptions } from './span-api.js';
 
 /** Options of `tracer.startSpan`. */
 export interface StartSpanOptions extends TracedOptions {
@@ -156,6 +156,8 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   readonly diagnostics: Diagnostics;
   readonly traceId128Bit: boolean;
   readonly maxTagsPerSpan: number;
+  /** HTTP client helpers for spans, set by createTracer (this module loads no HTTP code). */
+  http: HttpSupport | undefined = undefined;
   readonly maxAnnotationsPerSpan: number;
   readonly #sampler: Sampler;
   readonly #queue: SpanQueue;
@@ -231,7 +233,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   readonly #complain = (kind: DiagnosticKind, message: string): void => this.diagnostics.report(kind, message);
 
   /** `parent` fixes the parent ID and debug flag of every span of the site; `join` marks them shared. */
-  #site(name: unknown, fallback: string, options: TracedOptions, parent: ParentInfo | null, join: boolean): Site {
+  #site(name: unknown, fallback: string, options: TracedOptions, parent: ParentInfo | null, join: boolean, perCall: boolean): Site {
     let spanName: string;
     if (typeof name === 'string' && name !== '') {
       spanName = name;
@@ -253,6 +255,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
       parentId: join ? parent?.parentId : parent?.traceId === undefined ? undefined : parent.spanId,
       flags: spanFlags(parent?.debug === true, join),
       name: spanName,
+      perCall,
       kind,
       tags: cleanTags(options.tags, this.#complain),
       remoteEndpoint: cleanEndpoint(options.remoteEndpoint, this.#complain),
@@ -294,7 +297,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     try {
       checkOptions('traced', options, TRACED_OPTIONS);
       parent = readParent(options.parent, this.#complain, 'traced');
-      site = this.#site(options.name, fn.name || 'traced', options, parent, false);
+      site = this.#site(options.name, fn.name || 'traced', options, parent, false, false);
     } catch (error) {
       throw asOptionsError('traced', error);
     }
@@ -373,7 +376,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
       parent = readParent(options.parent, this.#complain, 'startSpan');
       // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
       joinTo = options.join === true && hasIds(parent) ? parent : undefined;
-      site = this.#site(name, 'span', options, parent, joinTo !== undefined);
+      site = this.#site(name, 'span', options, parent, joinTo !== undefined, true);
     } catch (error) {
       throw asOptionsError('startSpan', error);
     }

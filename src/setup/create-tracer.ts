@@ -1,4 +1,7 @@
 import { DeliveryEngine, plainSinkDelivery, writeTransport } from '../deliver/engine.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { spanFetch, spanRequest, tracerFetch, type TracerFetchOptions } from '../http/client.js';
+import { httpHandler, type HttpServerOptions, type TracedRequestListener } from '../http/server.js';
 import { bindMap, type MapFunction } from '../jobs/map.js';
 import { Diagnostics } from '../model/diagnostics.js';
 import { OptionsError } from '../model/options-error.js';
@@ -18,6 +21,23 @@ export interface Tracer extends RecordingTracer {
    * @throws {OptionsError} at once for a bad option, naming it, e.g. `concurrency: expected a positive integer`.
    */
   readonly map: MapFunction;
+  /**
+   * `fetch` with one CLIENT span under `options.parent` (a new trace without one): see `span.fetch`,
+   * which is the usual way, with the parent given by the span.
+   * @example const res = await tracer.fetch('http://object-server/fragment', undefined, { parent: extractB3(req.headers) });
+   * @throws {OptionsError} at once for a misspelt option.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit, options?: TracerFetchOptions): Promise<Response>;
+  /**
+   * A `node:http` request listener recording one SERVER span per request: it joins the client's
+   * span when the client sent B3 IDs (Zipkin's shared span; `join: false` for a child), is named
+   * after the method (and the route when known), tags `http.method`, `http.path`,
+   * `http.status_code`, `http.route` and `error` (a throw or rejection of the handler, or a status
+   * of 500 and above), and ends on `res`'s `'close'`, so an aborted client is recorded too.
+   * @example http.createServer(tracer.httpHandler(async (span, req, res) => res.end(await read(span, req.url))));
+   * @throws {OptionsError} at once for a bad option; {TypeError} when `handler` is not a function.
+   */
+  httpHandler(handler: TracedRequestListener, options?: HttpServerOptions): (req: IncomingMessage, res: ServerResponse) => unknown;
 }
 
 /** Queue options of `createTracer` that a delivering sink owns instead. */
@@ -54,7 +74,12 @@ export function createTracer(options: TracerOptions): Tracer {
     queue = new DeliveryEngine(writeTransport(sink), plainSinkDelivery(o.maxQueueSpans, o.maxBatchSpans), diagnostics);
   }
   const tracer = new TracerImpl(o, diagnostics, sink, queue);
-  // map lives with the jobs, above the recording core: attached here, not imported by it.
-  Object.defineProperty(tracer, 'map', { value: bindMap(tracer), enumerable: true });
+  // map and the HTTP helpers live above the recording core: attached here, not imported by it.
+  tracer.http = { fetch: (parent, input, init, options) => spanFetch(tracer, parent, input, init, options), request: (parent, args) => spanRequest(tracer, parent, args as Parameters<typeof spanRequest>[2]) };
+  Object.defineProperties(tracer, {
+    map: { value: bindMap(tracer), enumerable: true },
+    fetch: { value: (input: string | URL | Request, init?: RequestInit, fetchOptions?: TracerFetchOptions) => tracerFetch(tracer, input, init, fetchOptions), enumerable: true },
+    httpHandler: { value: (handler: TracedRequestListener, serverOptions?: HttpServerOptions) => httpHandler(tracer, handler, serverOptions), enumerable: true },
+  });
   return tracer as TracerImpl & Tracer;
 }

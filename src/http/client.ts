@@ -1,0 +1,302 @@
+import http from 'node:http';
+import https from 'node:https';
+import { isIPv4, isIPv6 } from 'node:net';
+import type { Endpoint } from '../model/endpoint.js';
+import { OptionsError, kindOf, unknownOptions } from '../model/options-error.js';
+import type { Parent, Span } from '../record/span-api.js';
+import type { RecordingTracer } from '../record/tracer.js';
+import { peerOf } from './server.js';
+import { watchWire } from './wire.js';
+
+/** Options of `span.fetch`, `tracer.fetch` and `span.request`, besides the request's own. */
+export interface HttpClientOptions {
+  /** The span name. @default the method, e.g. `GET` (Brave's convention) */
+  readonly name?: string;
+  /** The service on the other side, recorded as the remote endpoint's `serviceName`. */
+  readonly remoteServiceName?: string;
+  /**
+   * Keep query values out of the `http.url` tag (`?token=[redacted]`). Credentials in the URL are
+   * never recorded.
+   * @default false
+   */
+  readonly redactQuery?: boolean;
+  /** Tags put on the span. */
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of `tracer.fetch`: those of `span.fetch`, and the parent. */
+export interface TracerFetchOptions extends HttpClientOptions {
+  /** The parent span or context; null or absent starts a new trace. */
+  readonly parent?: Parent | null | undefined;
+}
+
+const CLIENT_KEYS: ReadonlySet<string> = new Set(['name', 'remoteServiceName', 'redactQuery', 'tags']);
+const TRACER_FETCH_KEYS: ReadonlySet<string> = new Set([...CLIENT_KEYS, 'parent']);
+
+/** Unknown keys throw with the closest known one, as every options argument does. */
+function checkClientOptions(where: string, options: unknown, known: ReadonlySet<string>): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionsError(where, [`(options): expected an options object like { name, remoteServiceName }, got ${kindOf(options)}`]);
+  }
+  const unknown = Object.keys(options).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new OptionsError(where, [unknownOptions('(options)', unknown, known)]);
+}
+
+/** The `http.url` tag: no credentials ever, and no query values when asked. */
+export function urlTag(url: URL, redactQuery: boolean): string {
+  const out = new URL(url.href);
+  out.username = '';
+  out.password = '';
+  out.hash = '';
+  if (redactQuery) for (const key of [...new Set(out.searchParams.keys())]) out.searchParams.set(key, '[redacted]');
+  return out.href;
+}
+
+/** The server as far as the URL tells: an IP literal and its port. */
+function endpointOfUrl(url: URL, serviceName: string | undefined): Endpoint | undefined {
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
+  const out: { serviceName?: string; ipv4?: string; ipv6?: string; port?: number } = {};
+  if (serviceName !== undefined && serviceName !== '') out.serviceName = serviceName;
+  if (isIPv4(host)) out.ipv4 = host;
+  else if (isIPv6(host)) out.ipv6 = host;
+  if (port !== undefined && (out.ipv4 !== undefined || out.ipv6 !== undefined)) out.port = port;
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/** Brave's HTTP rule: a status outside 100..399 is an error, its code the tag's value. */
+function statusError(status: number): string | undefined {
+  return status < 100 || status > 399 ? String(status) : undefined;
+}
+
+/** Headers with the propagation headers added, in the caller's shape, the caller's object untouched. */
+function withPropagation(headers: unknown, added: Record<string, string>): NonNullable<RequestInit['headers']> {
+  if (headers === undefined || headers === null) return added;
+  if (headers instanceof Headers) {
+    const copy = new Headers(headers);
+    for (const [k, v] of Object.entries(added)) copy.set(k, v);
+    return copy;
+  }
+  if (Array.isArray(headers)) {
+    const lower = new Set(Object.keys(added));
+    return [...(headers as Array<[string, string]>).filter(([k]) => !lower.has(String(k).toLowerCase())), ...Object.entries(added)];
+  }
+  if (typeof headers === 'object') {
+    const copy: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers as Record<string, string>)) if (!(k.toLowerCase() in added)) copy[k] = v;
+    return { ...copy, ...added };
+  }
+  return added;
+}
+
+/** Ends a client span once: at the body's end, at a failure, or when the response was never read. */
+class ClientCall {
+  readonly span: Span;
+  #ended = false;
+  #responded = false;
+  #bodyDone = false;
+  #sawWr = false;
+  #unwatch: (() => void) | undefined;
+
+  constructor(span: Span) {
+    this.span = span;
+  }
+
+  watch(): void {
+    if (!this.span.isRecording) return;
+    this.#unwatch = watchWire(this.span.context.spanId, {
+      headersSent: (at, peer) => {
+        this.span.annotate('ws', at);
+        if (peer !== undefined) this.#peer = peer;
+      },
+      headersReceived: (at) => {
+        this.#sawWr = true;
+        this.span.annotate('wr', at);
+      },
+      bodyDone: () => {
+        this.#bodyDone = true;
+        if (this.#responded) this.end();
+      },
+      failed: (error) => this.fail(error),
+    });
+  }
+
+  #peer: Endpoint | undefined;
+  get peer(): Endpoint | undefined {
+    return this.#peer;
+  }
+
+  /** The response headers are here: status and `wr`; ends now when there is no body to wait for. */
+  responded(status: number, bodyless: boolean): void {
+    this.#responded = true;
+    if (!this.#sawWr) this.span.annotate('wr');
+    this.span.tag('http.status_code', status);
+    const error = statusError(status);
+    if (error !== undefined) this.span.tag('error', error);
+    if (bodyless || this.#bodyDone) this.end();
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#unwatch?.();
+    this.span.end();
+  }
+
+  fail(error: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#unwatch?.();
+    this.span.fail(error);
+  }
+
+  /** The Response was collected unread: the span ends now, saying so. */
+  abandoned(): void {
+    if (this.#ended) return;
+    this.span.tag('http.body', 'not read');
+    this.end();
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+}
+
+// A body nobody reads never arrives to its end: the span ends when its Response is collected.
+const unread = new FinalizationRegistry<ClientCall>((call) => call.abandoned());
+
+type FetchInput = string | URL | Request;
+
+function methodOf(input: FetchInput, init: RequestInit | undefined): string {
+  const m = init?.method ?? (input instanceof Request ? input.method : 'GET');
+  return String(m).toUpperCase();
+}
+
+function urlOf(input: FetchInput): URL {
+  return new URL(input instanceof Request ? input.url : input instanceof URL ? input.href : String(input));
+}
+
+/**
+ * One CLIENT span around one `fetch`: child of `parent`, propagation headers injected without
+ * touching the caller's, tagged as Brave tags HTTP, ended when the body is done (or at the headers
+ * when there is none). The caller gets the very Response fetch gave.
+ */
+export function tracedFetch(
+  tracer: Pick<RecordingTracer, 'startSpan'>,
+  parent: Parent | null,
+  input: FetchInput,
+  init: RequestInit | undefined,
+  options: HttpClientOptions,
+): Promise<Response> {
+  let url: URL;
+  try {
+    url = urlOf(input);
+  } catch (error) {
+    // What fetch itself would do with a bad URL: reject, untraced.
+    return Promise.reject(error);
+  }
+  const method = methodOf(input, init);
+  const remote = endpointOfUrl(url, options.remoteServiceName);
+  const span = tracer.startSpan(options.name ?? method, {
+    kind: 'CLIENT',
+    parent,
+    ...(remote !== undefined && { remoteEndpoint: remote }),
+    ...(options.tags !== undefined && { tags: options.tags }),
+  });
+  span.tag('http.method', method).tag('http.path', url.pathname).tag('http.url', urlTag(url, options.redactQuery === true));
+  const call = new ClientCall(span);
+  const baseHeaders = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+  const nextInit: RequestInit = { ...init, headers: withPropagation(baseHeaders, span.b3Headers()) };
+  call.watch();
+  let pending: Promise<Response>;
+  try {
+    pending = fetch(input, nextInit);
+  } catch (error) {
+    call.fail(error);
+    return Promise.reject(error);
+  }
+  return pending.then(
+    (response) => {
+      const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304 || response.body === null;
+      if (call.peer !== undefined && remote?.ipv4 === undefined && remote?.ipv6 === undefined) span.setRemoteEndpoint({ ...remote, ...call.peer });
+      call.responded(response.status, bodyless);
+      if (!call.ended) unread.register(response, call, call);
+      return response;
+    },
+    (error: unknown) => {
+      call.fail(error);
+      throw error;
+    },
+  );
+}
+
+/** `tracer.fetch(input, init?, options?)`: the options checked, then `tracedFetch`. */
+export function tracerFetch(tracer: Pick<RecordingTracer, 'startSpan'>, input: FetchInput, init?: RequestInit, options?: TracerFetchOptions): Promise<Response> {
+  checkClientOptions('fetch', options, TRACER_FETCH_KEYS);
+  return tracedFetch(tracer, options?.parent ?? null, input, init, options ?? {});
+}
+
+/** `span.fetch(input, init?, options?)`. */
+export function spanFetch(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, input: FetchInput, init?: RequestInit, options?: HttpClientOptions): Promise<Response> {
+  checkClientOptions('span.fetch', options, CLIENT_KEYS);
+  return tracedFetch(tracer, parent, input, init, options ?? {});
+}
+
+/** The arguments of `http.request`: a URL or options, then options, then the callback. */
+type RequestArgs = [url: string | URL | http.RequestOptions, options?: http.RequestOptions | ((res: http.IncomingMessage) => void), callback?: (res: http.IncomingMessage) => void];
+
+/**
+ * `span.request(...)`: `http.request` (or `https.request` for an https URL or protocol) with one
+ * CLIENT span, the propagation headers set before anything is sent, ended at the response's end or
+ * close, or at the request's error or close.
+ */
+export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, args: RequestArgs, options?: HttpClientOptions): http.ClientRequest {
+  checkClientOptions('span.request', options, CLIENT_KEYS);
+  const o = options ?? {};
+  const [first, second, third] = args;
+  const reqOptions: http.RequestOptions = typeof second === 'object' && second !== null ? second : {};
+  const callback = typeof second === 'function' ? second : third;
+  const secure = (first instanceof URL ? first.protocol : typeof first === 'string' ? new URL(first).protocol : (first.protocol ?? reqOptions.protocol ?? 'http:')) === 'https:';
+  const target = first instanceof URL || typeof first === 'string' ? new URL(String(first)) : undefined;
+  const merged: http.RequestOptions = target === undefined ? { ...(first as http.RequestOptions), ...reqOptions } : reqOptions;
+  const method = String(merged.method ?? 'GET').toUpperCase();
+  const host = merged.hostname ?? merged.host ?? 'localhost';
+  const url = target ?? new URL(`${secure ? 'https' : 'http'}://${String(host).includes(':') && !String(host).startsWith('[') ? `[${host}]` : host}${merged.port !== undefined ? `:${merged.port}` : ''}${merged.path ?? '/'}`);
+  const remote = endpointOfUrl(url, o.remoteServiceName);
+  const span = tracer.startSpan(o.name ?? method, {
+    kind: 'CLIENT',
+    parent,
+    ...(remote !== undefined && { remoteEndpoint: remote }),
+    ...(o.tags !== undefined && { tags: o.tags }),
+  });
+  span.tag('http.method', method).tag('http.path', url.pathname).tag('http.url', urlTag(url, o.redactQuery === true));
+  const call = new ClientCall(span);
+  const headers = { ...(merged.headers as Record<string, string> | undefined), ...span.b3Headers() };
+  const finalOptions: http.RequestOptions = { ...merged, headers };
+  const request = secure ? https.request : http.request;
+  const req = target === undefined ? request(finalOptions, callback) : request(target, finalOptions, callback);
+  req.once('finish', () => span.annotate('ws'));
+  req.once('socket', (socket) => {
+    const note = (): void => {
+      const peer = peerOf(socket.remoteAddress, socket.remotePort);
+      if (peer !== undefined && remote?.ipv4 === undefined && remote?.ipv6 === undefined) span.setRemoteEndpoint({ ...remote, ...peer });
+    };
+    if (socket.remoteAddress !== undefined) note();
+    else socket.once('connect', note);
+  });
+  let answered = false;
+  req.once('response', (res) => {
+    answered = true;
+    call.responded(res.statusCode ?? 0, method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304);
+    res.once('end', () => call.end());
+    res.once('close', () => (res.complete ? call.end() : call.fail(new Error('the response was cut off'))));
+    res.once('error', (error) => call.fail(error));
+  });
+  req.once('error', (error) => call.fail(error));
+  req.once('close', () => {
+    if (!call.ended && !req.writableFinished) call.fail(new Error('the request was closed before it was sent'));
+    else if (!call.ended && !answered) call.fail(new Error('the request closed without a response'));
+  });
+  return req;
+}

@@ -1,0 +1,127 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { Endpoint } from '../model/endpoint.js';
+import { peerOf } from './server.js';
+
+/**
+ * What the wire reports of one traced request, found by the span ID its own B3 header carries:
+ * no AsyncLocalStorage, no patching. Node publishes these for `fetch` (undici) on Node 20+.
+ */
+export interface WireWatcher {
+  /** The request's headers left for the peer (`ws`), on a socket to `peer`. */
+  headersSent(at: number, peer: Endpoint | undefined): void;
+  /** The response headers arrived (`wr`). */
+  headersReceived(at: number): void;
+  /** The response body arrived to its end. */
+  bodyDone(): void;
+  /** The request or its body failed. */
+  failed(error: unknown): void;
+}
+
+const CHANNELS = {
+  sendHeaders: 'undici:client:sendHeaders',
+  headers: 'undici:request:headers',
+  trailers: 'undici:request:trailers',
+  error: 'undici:request:error',
+} as const;
+
+// Declared once, as undici does: a channel object is cheap to keep and cheap to publish to.
+const channels = {
+  sendHeaders: diagnostics.channel(CHANNELS.sendHeaders),
+  headers: diagnostics.channel(CHANNELS.headers),
+  trailers: diagnostics.channel(CHANNELS.trailers),
+  error: diagnostics.channel(CHANNELS.error),
+};
+
+const watched = new Map<string, WireWatcher>();
+/** Requests already matched to a watcher: one header lookup per request, not one per event. */
+const byRequest = new WeakMap<object, WireWatcher | null>();
+
+/** The span ID in a request's B3 headers (multi or single), from undici's flat [name, value, …] array or raw header text. */
+function spanIdOf(headers: unknown): string | undefined {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      const name = String(headers[i]).toLowerCase();
+      if (name === 'x-b3-spanid') return String(headers[i + 1]);
+      if (name === 'b3') return String(headers[i + 1]).split('-')[1];
+    }
+    return undefined;
+  }
+  if (typeof headers === 'string') {
+    const multi = /(?:^|\r\n)x-b3-spanid:\s*([0-9a-f]{16})/i.exec(headers);
+    if (multi) return multi[1];
+    const single = /(?:^|\r\n)b3:\s*[0-9a-f]+-([0-9a-f]{16})/i.exec(headers);
+    return single?.[1];
+  }
+  return undefined;
+}
+
+function watcherOf(message: unknown): WireWatcher | undefined {
+  const request = (message as { request?: { headers?: unknown } } | undefined)?.request;
+  if (request === undefined || request === null) return undefined;
+  const known = byRequest.get(request);
+  if (known !== undefined) return known ?? undefined;
+  const id = spanIdOf(request.headers);
+  const watcher = id === undefined ? undefined : watched.get(id);
+  byRequest.set(request, watcher ?? null);
+  return watcher;
+}
+
+// Each handler is guarded: a bug here must never throw into undici, and so into the user's fetch.
+function onSendHeaders(message: unknown): void {
+  try {
+    const socket = (message as { socket?: { remoteAddress?: string; remotePort?: number } }).socket;
+    watcherOf(message)?.headersSent(Date.now() * 1000, peerOf(socket?.remoteAddress, socket?.remotePort));
+  } catch {
+    // ignored: wire annotations are extras
+  }
+}
+function onHeaders(message: unknown): void {
+  try {
+    watcherOf(message)?.headersReceived(Date.now() * 1000);
+  } catch {
+    // ignored
+  }
+}
+function onTrailers(message: unknown): void {
+  try {
+    watcherOf(message)?.bodyDone();
+  } catch {
+    // ignored
+  }
+}
+function onError(message: unknown): void {
+  try {
+    watcherOf(message)?.failed((message as { error?: unknown }).error);
+  } catch {
+    // ignored
+  }
+}
+
+/**
+ * Watches the request whose B3 span ID is `spanId` until the returned function is called. The
+ * channels are subscribed only while something is watched, so untraced requests pay nothing.
+ */
+export function watchWire(spanId: string, watcher: WireWatcher): () => void {
+  if (watched.size === 0) {
+    channels.sendHeaders.subscribe(onSendHeaders);
+    channels.headers.subscribe(onHeaders);
+    channels.trailers.subscribe(onTrailers);
+    channels.error.subscribe(onError);
+  }
+  watched.set(spanId, watcher);
+  return () => {
+    if (watched.get(spanId) !== watcher) return;
+    watched.delete(spanId);
+    if (watched.size === 0) {
+      channels.sendHeaders.unsubscribe(onSendHeaders);
+      channels.headers.unsubscribe(onHeaders);
+      channels.trailers.unsubscribe(onTrailers);
+      channels.error.unsubscribe(onError);
+    }
+  };
+}
+
+/** Whether anything is subscribed now (for tests: nothing is left listening). */
+export function wireSubscribed(): boolean {
+  return channels.headers.hasSubscribers;
+}
