@@ -1,14 +1,15 @@
 // The seed scenario, run by `npm start`: a storage proxy stores each object as 3 data fragments and
-// 1 parity fragment on 4 object servers, and reads all 4 back concurrently on every GET. The proxy's
-// fan-out is traced with deferred CLIENT spans; the object servers join them with shared SERVER
+// 1 parity fragment on 4 object servers, and reads all 4 back concurrently on every GET. Servers are
+// traced with `tracer.httpHandler`, the proxy's fan-out with `root.fetch` (one CLIENT span per
+// fragment, siblings under the request's span); the object servers join those with shared SERVER
 // spans. Spans go to the embedded default sink; the run ends by drawing one trace.
 import { mkdirSync } from 'node:fs';
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { createTracer, encodeNdjsonBytes, extractB3, type Span, type SpanRecord, type TracerStats } from '../src/index.js';
+import { createTracer, encodeNdjsonBytes, type Span, type SpanRecord, type TracerStats } from '../src/index.js';
 import { readSpanFile } from '../src/read/span-file.js';
 import { renderWaterfall } from '../src/read/waterfall.js';
 import { fetchTrace } from '../src/read/zipkin-query.js';
@@ -33,8 +34,7 @@ if (!process.env.DEFERRED_SPAN_FILE && !process.env.OTEL_EXPORTER_ZIPKIN_ENDPOIN
 const proxyTracer = createTracer({ serviceName: 'proxy', localEndpoint: { ipv4: '127.0.0.1' } });
 const objectTracer = createTracer({ serviceName: 'object-server', localEndpoint: { ipv4: '127.0.0.1' } });
 
-// keepAlive off: every socket closes after its response, so nothing is left open at the end.
-const proxyAgent = new Agent({ keepAlive: false });
+// keepAlive off for the test client: every socket closes after its response, so nothing is left open at the end.
 const clientAgent = new Agent({ keepAlive: false });
 
 function readBody(stream: IncomingMessage): Promise<Buffer> {
@@ -96,75 +96,52 @@ function decodeFragments(fragments: Array<Buffer | undefined>, length: number): 
 function objectServer(index: number): Server {
   const store = new Map<string, Buffer>();
   let gets = 0;
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const method = req.method ?? 'GET';
-    // Join the proxy's CLIENT span: same trace, span and parent IDs, `shared: true`.
-    const span = objectTracer.startSpan(`${method.toLowerCase()} fragment`, { kind: 'SERVER', parent: extractB3(req.headers), join: true });
-    span.tag('http.method', method).tag('http.path', req.url ?? '/').tag('disk', `sd${index + 1}`);
-    res.on('close', () => {
-      span.tag('http.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.fail(new Error(`disk sd${index + 1} read error`));
-      else span.end();
-    });
+  // One SERVER span per request, joining the proxy's CLIENT span (same IDs, `shared: true`) from
+  // its B3 headers, ended on the response's 'close' with its status.
+  return createServer(objectTracer.httpHandler(async (span, req, res) => {
+    span.tag('disk', `sd${index + 1}`);
     const key = req.url ?? '/';
-    void (async () => {
-      if (method === 'PUT') {
-        const body = await readBody(req);
-        span.annotate('fragment received');
-        await diskDelay(key, index);
-        store.set(key, body);
-        span.annotate('fragment synced');
-        res.writeHead(201).end();
-        return;
-      }
-      const nth = ++gets;
+    if (req.method === 'PUT') {
+      const body = await readBody(req);
+      span.annotate('fragment received');
       await diskDelay(key, index);
-      const fragment = store.get(key);
-      if (index === FAILING_SERVER && nth === FAILING_GET) {
-        res.writeHead(503, { 'content-type': 'text/plain' }).end(`disk sd${index + 1} read error`);
-        return;
-      }
-      if (fragment === undefined) {
-        res.writeHead(404).end();
-        return;
-      }
-      span.annotate('fragment read');
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(fragment);
-    })().catch((error: unknown) => {
-      span.fail(error);
-      res.destroy();
-    });
-  });
+      store.set(key, body);
+      span.annotate('fragment synced');
+      res.writeHead(201).end();
+      return;
+    }
+    const nth = ++gets;
+    await diskDelay(key, index);
+    const fragment = store.get(key);
+    if (index === FAILING_SERVER && nth === FAILING_GET) {
+      span.tag('error', `disk sd${index + 1} read error`);
+      res.writeHead(503, { 'content-type': 'text/plain' }).end(`disk sd${index + 1} read error`);
+      return;
+    }
+    if (fragment === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    span.annotate('fragment read');
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(fragment);
+  }, { name: (req) => `${(req.method ?? 'GET').toLowerCase()} fragment` }));
 }
 
 // ---- proxy ---------------------------------------------------------------------------------
 
-interface FragmentCall {
-  readonly port: number;
-  readonly index: number;
-  readonly method: 'GET' | 'PUT';
-  readonly path: string;
-  readonly body?: Buffer;
-}
-
-/** One request to an object server, as a deferred CLIENT span: its parent was fixed at wrap time. */
-async function callObjectServer(span: Span, call: FragmentCall): Promise<Buffer> {
-  span.setRemoteEndpoint({ serviceName: 'object-server', ipv4: '127.0.0.1', port: call.port });
-  span.tag('fragment', call.index);
-  return new Promise<Buffer>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: call.port, path: call.path, method: call.method, agent: proxyAgent, headers: span.b3Headers() },
-      (res) => {
-        span.annotate('Response headers received');
-        readBody(res).then((body) => {
-          if ((res.statusCode ?? 0) >= 400) reject(new Error(`object server ${call.index + 1} answered ${res.statusCode}: ${body.toString('utf8')}`));
-          else resolve(body);
-        }, reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(call.body);
+/**
+ * One request to an object server: a CLIENT span, child of the request's root span, with the B3
+ * headers, the status, `ws`/`wr` and the remote endpoint recorded by `root.fetch`.
+ */
+async function callObjectServer(root: Span, port: number, index: number, method: 'GET' | 'PUT', path: string, body?: Buffer): Promise<Buffer> {
+  const res = await root.fetch(`http://127.0.0.1:${port}${path}`, { method, ...(body !== undefined && { body }) }, {
+    name: `${method.toLowerCase()} fragment`,
+    remoteServiceName: 'object-server',
+    tags: { fragment: index },
   });
+  const answer = Buffer.from(await res.arrayBuffer());
+  if (res.status >= 400) throw new Error(`object server ${index + 1} answered ${res.status}: ${answer.toString('utf8')}`);
+  return answer;
 }
 
 interface ProxyState {
@@ -176,23 +153,17 @@ interface ProxyState {
 
 function proxyServer(objectPorts: number[], state: ProxyState): Server {
   const lengths = new Map<string, number>();
-  return createServer((req, res) => {
+  return createServer(proxyTracer.httpHandler(async (root, req, res) => {
     const method = req.method === 'PUT' ? 'PUT' : 'GET';
     const path = req.url ?? '/';
-    const root = proxyTracer.startSpan(`${method.toLowerCase()} object`, { kind: 'SERVER', parent: extractB3(req.headers) });
-    root.tag('http.method', method).tag('http.path', path);
-    res.on('close', () => {
-      root.tag('http.status_code', res.statusCode);
-      root.end();
-    });
-    // One wrapper per request: every call's span is a sibling under this request's root span.
-    const fragmentCall = root.traced(callObjectServer, { name: `${method.toLowerCase()} fragment`, kind: 'CLIENT' });
-    void (async () => {
+    // Every call's span is a sibling under this request's root span: the parent is the span given.
+    const fragmentCall = (port: number, index: number, body?: Buffer): Promise<Buffer> => callObjectServer(root, port, index, method, path, body);
+    try {
       if (method === 'PUT') {
         const body = await readBody(req);
         const fragments = encodeFragments(body);
         root.annotate('object encoded');
-        await Promise.all(objectPorts.map((port, index) => fragmentCall({ port, index, method, path, body: fragments[index]! })));
+        await Promise.all(objectPorts.map((port, index) => fragmentCall(port, index, fragments[index]!)));
         lengths.set(path, body.length);
         res.writeHead(201).end();
         return;
@@ -202,12 +173,12 @@ function proxyServer(objectPorts: number[], state: ProxyState): Server {
         res.writeHead(404).end();
         return;
       }
-      const settled = await Promise.allSettled(objectPorts.map((port, index) => fragmentCall({ port, index, method, path })));
+      const settled = await Promise.allSettled(objectPorts.map((port, index) => fragmentCall(port, index)));
       const fragments = settled.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
       const have = fragments.filter((f) => f !== undefined).length;
       state.lastGetTrace = root.context.traceId;
       if (have < 3) {
-        root.fail(new Error(`only ${have} of 4 fragments could be read`));
+        root.tag('error', `only ${have} of 4 fragments could be read`);
         res.writeHead(503).end();
         return;
       }
@@ -217,12 +188,12 @@ function proxyServer(objectPorts: number[], state: ProxyState): Server {
         root.annotate('fragment rebuilt from parity');
       }
       res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(decodeFragments(fragments, length));
-    })().catch((error: unknown) => {
-      root.fail(error);
+    } catch (error) {
+      root.tag('error', error instanceof Error ? error.message : String(error));
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
-    });
-  });
+    }
+  }, { name: (req) => `${req.method === 'PUT' ? 'put' : 'get'} object` }));
 }
 
 // ---- client --------------------------------------------------------------------------------
@@ -350,7 +321,6 @@ async function main(): Promise<void> {
   } finally {
     // Servers first: their last spans end as their responses finish.
     await Promise.all([...objectServers.map(close), ...(proxy ? [close(proxy)] : [])]);
-    proxyAgent.destroy();
     clientAgent.destroy();
     await Promise.all([proxyTracer.close(), objectTracer.close()]);
   }

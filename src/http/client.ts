@@ -106,13 +106,14 @@ class ClientCall {
   watch(): void {
     if (!this.span.isRecording) return;
     this.#unwatch = watchWire(this.span.context.spanId, {
-      headersSent: (at, peer) => {
-        this.span.annotate('ws', at);
+      // Annotated now, on the tracer's clock: the events come as they happen.
+      headersSent: (peer) => {
+        this.span.annotate('ws');
         if (peer !== undefined) this.#peer = peer;
       },
-      headersReceived: (at) => {
+      headersReceived: () => {
         this.#sawWr = true;
-        this.span.annotate('wr', at);
+        this.span.annotate('wr');
       },
       bodyDone: () => {
         this.#bodyDone = true;

@@ -3,7 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { Endpoint } from '../model/endpoint.js';
 import { OptionsError, kindOf, unknownOptions } from '../model/options-error.js';
 import { extractB3 } from '../propagation/b3.js';
-import { renameSpan } from '../record/span.js';
+import { hasOwnTag, renameSpan, spanEnded } from '../record/span.js';
 import type { Span } from '../record/span-api.js';
 import type { RecordingTracer } from '../record/tracer.js';
 
@@ -15,8 +15,8 @@ export interface HttpServerOptions {
    * @default true
    */
   readonly join?: boolean;
-  /** The span name; else the method, and the route when one is known (`GET /objects/:id`). */
-  readonly name?: string;
+  /** The span name, or a function of the request that returns it; else the method, and the route when one is known (`GET /objects/:id`). */
+  readonly name?: string | ((req: IncomingMessage) => string);
   /** The route template, when the caller knows it (adapters set it from the framework's router). */
   readonly route?: string;
   /** Tags put on every server span. */
@@ -35,7 +35,7 @@ export function checkServerOptions(where: string, options: unknown): HttpServerO
   if (unknown.length > 0) throw new OptionsError(where, [unknownOptions('(options)', unknown, KNOWN)]);
   const o = options as HttpServerOptions;
   if (o.join !== undefined && typeof o.join !== 'boolean') throw new OptionsError(where, ['join: expected true or false']);
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) throw new OptionsError(where, ['name: expected a non-empty string, like "get object"']);
+  if (o.name !== undefined && typeof o.name !== 'function' && (typeof o.name !== 'string' || o.name === '')) throw new OptionsError(where, ['name: expected a non-empty string, like "get object", or a function (req) => string']);
   if (o.route !== undefined && typeof o.route !== 'string') throw new OptionsError(where, ['route: expected a route template string, like "/objects/:id"']);
   return o;
 }
@@ -67,6 +67,16 @@ export function peerOf(address: string | undefined, port: number | undefined): E
   return out.ipv4 === undefined && out.ipv6 === undefined ? undefined : out;
 }
 
+/** A name function that throws or answers nothing falls back to the default name: it must not break the request. */
+function safeName(name: (req: IncomingMessage) => string, req: IncomingMessage): string | undefined {
+  try {
+    const out = name(req);
+    return typeof out === 'string' && out !== '' ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A server span in progress: the span, and what an adapter may still tell it. */
 export interface ServerSpan {
   readonly span: Span;
@@ -84,7 +94,8 @@ export interface ServerSpan {
 export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req: IncomingMessage, res: ServerResponse, options: HttpServerOptions = {}): ServerSpan {
   const method = (req.method ?? 'GET').toUpperCase();
   let route = options.route;
-  const nameFor = (): string => options.name ?? (route === undefined ? method : `${method} ${route}`);
+  const given = typeof options.name === 'function' ? safeName(options.name, req) : options.name;
+  const nameFor = (): string => given ?? (route === undefined ? method : `${method} ${route}`);
   const parent = extractB3(req.headers) ?? null;
   const join = options.join ?? true;
   const remote = peerOf(req.socket?.remoteAddress, req.socket?.remotePort);
@@ -100,6 +111,8 @@ export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req:
   let failed: unknown;
   let hasFailed = false;
   res.once('close', () => {
+    // The handler may have ended the span itself (say, failed it with its own error first).
+    if (spanEnded(span)) return;
     const status = res.statusCode;
     span.tag('http.status_code', status);
     if (!res.writableFinished) {
@@ -108,7 +121,7 @@ export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req:
       span.fail(hasFailed ? failed : new Error('the client closed the connection before the response was complete'));
     } else if (hasFailed) {
       span.fail(failed);
-    } else if (status >= 500) {
+    } else if (status >= 500 && !hasOwnTag(span, 'error')) {
       span.fail(String(status));
     } else {
       span.end();

@@ -8,9 +8,9 @@ import { peerOf } from './server.js';
  */
 export interface WireWatcher {
   /** The request's headers left for the peer (`ws`), on a socket to `peer`. */
-  headersSent(at: number, peer: Endpoint | undefined): void;
+  headersSent(peer: Endpoint | undefined): void;
   /** The response headers arrived (`wr`). */
-  headersReceived(at: number): void;
+  headersReceived(): void;
   /** The response body arrived to its end. */
   bodyDone(): void;
   /** The request or its body failed. */
@@ -70,14 +70,14 @@ function watcherOf(message: unknown): WireWatcher | undefined {
 function onSendHeaders(message: unknown): void {
   try {
     const socket = (message as { socket?: { remoteAddress?: string; remotePort?: number } }).socket;
-    watcherOf(message)?.headersSent(Date.now() * 1000, peerOf(socket?.remoteAddress, socket?.remotePort));
+    watcherOf(message)?.headersSent(peerOf(socket?.remoteAddress, socket?.remotePort));
   } catch {
     // ignored: wire annotations are extras
   }
 }
 function onHeaders(message: unknown): void {
   try {
-    watcherOf(message)?.headersReceived(Date.now() * 1000);
+    watcherOf(message)?.headersReceived();
   } catch {
     // ignored
   }

@@ -466,6 +466,18 @@ export class TrackedSpan implements Span, ParentInfo {
   }
 }
 
+/** Whether `span` has ended (an unsampled span never records, so it counts as open). */
+export function spanEnded(span: Span): boolean {
+  const rec = span instanceof TrackedSpan ? span.span : span;
+  return rec instanceof RecordingSpan && rec.ended;
+}
+
+/** Whether the span's own tags (set with `tag`) include `key`: a helper leaves an `error` set by the user alone. */
+export function hasOwnTag(span: Span, key: string): boolean {
+  const rec = span instanceof TrackedSpan ? span.span : span;
+  return rec instanceof RecordingSpan && rec.ownTags !== undefined && Object.hasOwn(rec.ownTags, key);
+}
+
 /**
  * Renames a span that is still open, when it is the only span of its site (one made by
  * `startSpan`): a server span learns its route (`GET /objects/:id`) only after routing. Returns
