@@ -114,7 +114,8 @@ export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req:
     // The handler may have ended the span itself (say, failed it with its own error first).
     if (spanEnded(span)) return;
     const status = res.statusCode;
-    span.tag('http.status_code', status);
+    // Nothing sent (the client went away first): res.statusCode is only the default 200.
+    if (res.headersSent) span.tag('http.status_code', status);
     if (!res.writableFinished) {
       // The client went away before the answer was complete.
       span.tag('http.aborted', 'true');

@@ -1,0 +1,72 @@
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import { checkServerOptions, startServerSpan, type HttpServerOptions } from '../http/server.js';
+import { OptionsError, kindOf } from '../model/options-error.js';
+import type { Span } from '../record/span-api.js';
+import type { RecordingTracer } from '../record/tracer.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The SERVER span of this request, set by the `tracing` plugin of `deferred-span/fastify`. */
+    span: Span;
+  }
+}
+
+/** Options of the fastify `tracing` plugin: the tracer, and the server span options. */
+export interface FastifyTracingOptions extends HttpServerOptions {
+  /** The tracer recording the spans, from `createTracer`. */
+  readonly tracer: Pick<RecordingTracer, 'startSpan'>;
+}
+
+const WHERE = 'tracing (deferred-span/fastify)';
+
+/** Errors seen by the onError hook, recorded when the response closes (fastify answers them itself). */
+const failures = new WeakMap<FastifyRequest, { readonly error: unknown }>();
+
+/**
+ * Fastify plugin recording one SERVER span per request (see `tracer.httpHandler` for the tags):
+ * `request.span` is the span, for `request.span.fetch(...)`. Its hooks apply to the whole app
+ * (it skips fastify's encapsulation, as `fastify-plugin` does), so register it on the root
+ * instance. The route (`request.routeOptions.url`) names the span (`GET /objects/:id`) and is
+ * tagged `http.route`; `route`, when given, is kept. An error reaching fastify's onError hook is
+ * recorded on the span (`error` with its message) while fastify answers it as usual.
+ * @example
+ * await app.register(tracing, { tracer });
+ * app.get('/objects/:id', async (request) => (await request.span.fetch(url)).text());
+ * @throws {OptionsError} for a bad option or a missing `tracer`, naming it: `register` fails, so
+ * `await app.ready()` (or `listen`) rejects.
+ */
+export const tracing: FastifyPluginCallback<FastifyTracingOptions> = Object.assign(
+  function tracing(fastify: Parameters<FastifyPluginCallback<FastifyTracingOptions>>[0], options: FastifyTracingOptions, done: (err?: Error) => void): void {
+    const { tracer, ...rest } = options ?? ({} as Partial<FastifyTracingOptions>);
+    if (typeof tracer?.startSpan !== 'function') {
+      done(new OptionsError(WHERE, [`tracer: expected a tracer from createTracer, like register(tracing, { tracer }), got ${kindOf(tracer)}`]));
+      return;
+    }
+    let o: HttpServerOptions;
+    try {
+      o = checkServerOptions(WHERE, rest);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    fastify.decorateRequest('span', null as unknown as Span);
+    fastify.addHook('onRequest', (request, reply, next) => {
+      const server = startServerSpan(tracer, request.raw, reply.raw, o);
+      request.span = server.span;
+      const route = request.routeOptions.url;
+      if (o.route === undefined && route !== undefined) server.setRoute(route);
+      // Before the core's own 'close' listener, which ends the span.
+      reply.raw.prependOnceListener('close', () => {
+        const failure = failures.get(request);
+        if (failure !== undefined) server.fail(failure.error);
+      });
+      next();
+    });
+    fastify.addHook('onError', (request, _reply, error, next) => {
+      if (!failures.has(request)) failures.set(request, { error });
+      next();
+    });
+    done();
+  },
+  { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'deferred-span' },
+);
