@@ -219,7 +219,8 @@ function putRecordingSpan(span: RecordingSpan): void {
 }
 
 function putRecord(r: SpanRecord): void {
-  if (r instanceof RecordingSpan) putRecordingSpan(r);
+  // A site of one span gains nothing from a byte template (made once, used once): its text is cheaper.
+  if (r instanceof RecordingSpan && !r.site.perCall) putRecordingSpan(r);
   else putText(recordJson(r));
 }
 

@@ -61,8 +61,22 @@ export interface SiteJson {
 }
 
 const siteCache = new WeakMap<Site, SiteJson>();
+/** A tracer's local endpoint as JSON: the same for all its sites, made once. */
+const localCache = new WeakMap<object, string>();
 
-/** The site's shared JSON parts, made on its first encoded span. */
+function localJson(core: RecordingSpan['core']): string {
+  let json = localCache.get(core);
+  if (json === undefined) {
+    json = ',"localEndpoint":' + endpointJson(core.endpoint);
+    localCache.set(core, json);
+  }
+  return json;
+}
+
+/**
+ * The site's shared JSON parts, made on its first encoded span and kept for the next ones. A site
+ * of one span (startSpan's) is not kept: nothing would reuse it.
+ */
 export function siteJson(span: RecordingSpan): SiteJson {
   const cached = siteCache.get(span.site);
   if (cached !== undefined) return cached;
@@ -76,13 +90,13 @@ export function siteJson(span: RecordingSpan): SiteJson {
   const baseTagsJson = baseTags === undefined ? '' : tagsJson(baseTags);
   const made: SiteJson = {
     head,
-    flagsLocal: (span.debug ? ',"debug":true' : '') + (span.shared ? ',"shared":true' : '') + ',"localEndpoint":' + endpointJson(core.endpoint),
+    flagsLocal: (span.debug ? ',"debug":true' : '') + (span.shared ? ',"shared":true' : '') + localJson(core),
     remote,
     baseTags,
     baseTagsJson,
     plainTail: remote + (baseTagsJson === '' ? '' : ',"tags":{' + baseTagsJson + '}'),
   };
-  siteCache.set(site, made);
+  if (!site.perCall) siteCache.set(site, made);
   return made;
 }
 

@@ -45,6 +45,8 @@ function checkClientOptions(where: string, options: unknown, known: ReadonlySet<
 
 /** The `http.url` tag: no credentials ever, and no query values when asked. */
 export function urlTag(url: URL, redactQuery: boolean): string {
+  // The common case needs no second parse.
+  if (url.username === '' && url.password === '' && url.hash === '' && (!redactQuery || url.search === '')) return url.href;
   const out = new URL(url.href);
   out.username = '';
   out.password = '';
@@ -142,6 +144,7 @@ class ClientCall {
     if (this.#ended) return;
     this.#ended = true;
     this.#unwatch?.();
+    unread.unregister(this);
     this.span.end();
   }
 
@@ -149,6 +152,7 @@ class ClientCall {
     if (this.#ended) return;
     this.#ended = true;
     this.#unwatch?.();
+    unread.unregister(this);
     this.span.fail(error);
   }
 
