@@ -96,6 +96,86 @@ export function cellTargets(cell) {
   return rows;
 }
 
+/** The HTTP instrumentation group's figures of one side and shape (`sequential` or `16 concurrent`). */
+export function httpInstrumentationFigures(h, side, shape) {
+  return h?.figures?.find((f) => f.side === side && f.shape === (shape === 'concurrent' ? `${h.concurrency} concurrent` : shape));
+}
+
+/** The targets of the HTTP instrumentation group: [label, value, met] per side and shape. */
+export function httpInstrumentationTargets(h) {
+  const rows = [];
+  for (const [side, ours, otel] of [['client', 'deferred-span span.fetch', 'OpenTelemetry instrumentation-undici'], ['server', 'deferred-span tracer.httpHandler', 'OpenTelemetry instrumentation-http']]) {
+    const what = side === 'client' ? '`span.fetch` over a bare loopback `fetch`' : '`tracer.httpHandler` over a bare `http.createServer` handler';
+    for (const f of h.figures.filter((x) => x.side === side)) {
+      const o = f.alternatives[ours];
+      const pct = o?.percentOfBare;
+      rows.push([`${what}, ${f.shape}: added CPU, % of the bare request (target < 3 %)`, pct, pct < 3]);
+      const r = f.alternatives[otel]?.ratioToOurs;
+      rows.push([`… ${side} side, ${f.shape}: OpenTelemetry's added CPU ÷ ours (target ≥ 4)`, r, r >= 4]);
+    }
+  }
+  return rows;
+}
+
+function renderHttpInstrumentation(h) {
+  const out = [];
+  // NaN went through JSON as null: not a figure.
+  const us = (ns, d = 1) => (typeof ns === 'number' ? fmt(ns / 1000, d) : 'n/a');
+  const interval = (v) => {
+    const [lo, hi] = v ?? [];
+    return typeof lo === 'number' && typeof hi === 'number' ? ` (${us(lo)} to ${us(hi)})` : '';
+  };
+  out.push(
+    `### HTTP instrumentation: CPU that tracing adds to a loopback request (${h.rounds} rounds × ${fmt(h.requestsPerSample)} requests per alternative and shape, after ${fmt(h.warmupRequests)} warm-up requests each; concurrent: ${h.concurrency} in flight; ${h.bodyBytes}-byte response body)`,
+    '',
+    'Process CPU (`process.cpuUsage()`, user + system) per request, each alternative in a process of its own, the other end of the request in another process (not counted); span delivery is flushed inside the measured window. Added CPU is the median over rounds of the difference from the bare request of the same round; a ratio and a percentage are taken within each round, then their median.',
+    '',
+  );
+  for (const [side, title] of [['client', 'Client side: one `fetch` to a loopback server'], ['server', 'Server side: one request answered, load from another process']]) {
+    const figures = h.figures.filter((f) => f.side === side);
+    if (figures.length === 0) continue;
+    const ours = side === 'client' ? 'deferred-span span.fetch' : 'deferred-span tracer.httpHandler';
+    out.push(`#### ${title}`, '');
+    out.push('| alternative | requests | added CPU per request, µs (95% interval) | ratio to ours | % of a bare loopback request |', '| --- | --- | ---: | ---: | ---: |');
+    for (const f of figures) {
+      const bareName = h.alternatives[side].bare;
+      out.push(`| ${bareName}: its own CPU per request | ${f.shape} | **${us(f.bareNs)}** (its own) | | 100 |`);
+      for (const [name, a] of Object.entries(f.alternatives)) {
+        const traced = h.spanCounts?.[side]?.[name] > 0;
+        out.push(`| ${name === ours ? `**${name}**` : name} | ${f.shape} | ${us(a.addedNs)}${interval(a.addedNsInterval)} | ${traced ? fmt(a.ratioToOurs, 2) : ''} | ${fmt(a.percentOfBare, 1)} |`);
+      }
+    }
+    out.push('');
+    const rec = h.recorded?.[side] ?? {};
+    if (Object.keys(rec).length > 0) {
+      out.push('What each records (the last span of its last batch, as Zipkin JSON v2):', '');
+      for (const [name, r] of Object.entries(rec)) {
+        out.push(`- ${name}: ${r.kind}, ${fmt(r.bytes)} bytes; tags ${r.tags.map((t) => `\`${t}\``).join(', ') || 'none'}; annotations ${r.annotations.map((t) => `\`${t}\``).join(', ') || 'none'}`);
+      }
+      out.push('');
+    }
+  }
+  const idle = 'bare fetch, wire subscription idle after a traced request';
+  const noise = 'bare fetch again (noise control)';
+  const clientFigures = h.figures.filter((f) => f.side === 'client' && idle in f.alternatives);
+  if (clientFigures.length > 0) {
+    out.push('Untraced `fetch` in a process whose wire subscription is idle (one traced request made and finished first) against a process that never traced, and the bare request against itself in another process (noise control):', '');
+    out.push('| requests | idle subscription − never traced, µs (95% interval) | bare again − bare, µs (95% interval) | equal within noise (interval holds 0) |', '| --- | ---: | ---: | :---: |');
+    for (const f of clientFigures) {
+      const i = f.alternatives[idle];
+      const n = f.alternatives[noise];
+      const [lo, hi] = i.addedNsInterval ?? [];
+      const within = typeof lo === 'number' && typeof hi === 'number' ? (lo <= 0 && hi >= 0 ? 'yes' : '**no**') : 'n/a (fewer than 6 rounds)';
+      out.push(`| ${f.shape} | ${us(i.addedNs)}${interval(i.addedNsInterval)} | ${n ? us(n.addedNs) + interval(n.addedNsInterval) : ''} | ${within} |`);
+    }
+    out.push('');
+  }
+  out.push('| per-round paired figure (median) | value | target met |', '| --- | ---: | :---: |');
+  for (const [label, v, ok] of httpInstrumentationTargets(h)) out.push(`| ${label} | ${fmt(v, 2)} | ${Number.isFinite(v) ? (ok ? 'yes' : '**no**') : ''} |`);
+  out.push('');
+  return out;
+}
+
 /** Everything as markdown: one section per group and cell, then memory and HTTP. */
 export function renderResults(results) {
   const out = [];
@@ -129,6 +209,7 @@ export function renderResults(results) {
     for (const [name, v] of Object.entries(e.longestBlockMillis)) out.push(`| ${name} | ${fmt(v, 1)} | ${name === 'untraced' ? '' : fmt(v - base, 1)} |`);
     out.push('');
   }
+  if (results.httpInstrumentation) out.push(...renderHttpInstrumentation(results.httpInstrumentation));
   const h = results.http;
   if (h) {
     out.push('### HTTP sink to a local Zipkin server', '');

@@ -1,5 +1,6 @@
 // `npm run bench`: runs each benchmark group in its own process and prints the results as markdown.
-//   node benchmarks/run.mjs [--quick] [--http] [--json=out.json] [--groups=core,als,orphans] [--no-memory] [--no-event-loop]
+//   node benchmarks/run.mjs [--quick] [--http] [--json=out.json] [--groups=core,als,orphans] [--no-memory] [--no-event-loop] [--no-http-instrumentation]
+// (`--groups= --no-memory --no-event-loop` runs only the HTTP instrumentation group.)
 // --http starts a local Zipkin server with scripts/zipkin.sh (or uses the one running) for the HTTP sink.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const { values: args } = parseArgs({
     memory: { type: 'boolean', default: true },
     'no-memory': { type: 'boolean', default: false },
     'no-event-loop': { type: 'boolean', default: false },
+    'no-http-instrumentation': { type: 'boolean', default: false },
   },
 });
 
@@ -30,11 +32,15 @@ function node(script, extra, { gc = false } = {}) {
   return JSON.parse(last);
 }
 
-const quick = args.quick ? { rounds: ['--rounds=7', '--warmup=20000'], memory: ['--repeats=3', '--calls=2000000'], http: ['--calls=50000', '--seconds=2'], eventLoop: ['--repeats=3'] } : { rounds: [], memory: [], http: [], eventLoop: [] };
+const quick = args.quick
+  ? { rounds: ['--rounds=7', '--warmup=20000'], memory: ['--repeats=3', '--calls=2000000'], http: ['--calls=50000', '--seconds=2'], eventLoop: ['--repeats=3'], httpInstrumentation: ['--quick'] }
+  : { rounds: [], memory: [], http: [], eventLoop: [], httpInstrumentation: [] };
 const results = { startedAt: new Date().toISOString(), quick: args.quick, groups: [] };
 for (const group of args.groups.split(',').filter(Boolean)) results.groups.push(node('speed.mjs', [`--group=${group}`, ...quick.rounds]));
 if (args.memory && !args['no-memory']) results.memory = node('memory.mjs', quick.memory, { gc: true });
 if (!args['no-event-loop']) results.eventLoop = node('event-loop.mjs', quick.eventLoop);
+// The CPU tracing adds to a loopback HTTP request, client and server side (several processes of its own).
+if (!args['no-http-instrumentation']) results.httpInstrumentation = node('http-instrumentation.mjs', quick.httpInstrumentation);
 
 if (args.http) {
   // A run directory of its own (other runs may have theirs), and a store that evicts old spans: the

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { overheadRatio, pairedDifference, renderResults } from '../benchmarks/report.mjs';
+import { httpInstrumentationFigures, overheadRatio, pairedDifference, renderResults } from '../benchmarks/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const passThrough = process.argv.slice(2);
@@ -26,7 +26,7 @@ writeFileSync(keep, JSON.stringify(results));
 const cpus = os.cpus();
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
 const tsxVersion = JSON.parse(readFileSync(join(root, 'node_modules/tsx/package.json'), 'utf8')).version;
-const versions = ['zipkin', '@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-zipkin', '@opentelemetry/context-async-hooks']
+const versions = ['zipkin', '@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-zipkin', '@opentelemetry/context-async-hooks', '@opentelemetry/instrumentation-undici', '@opentelemetry/instrumentation-http', 'zipkin-instrumentation-fetch']
   .map((p) => `${p} ${JSON.parse(readFileSync(join(root, 'node_modules', p, 'package.json'), 'utf8')).version}`)
   .join(', ');
 
@@ -69,6 +69,24 @@ if (fan && seq) {
     headline.push(`| longest event-loop block for a ${fmt(results.eventLoop.calls)}-span burst, ms (untraced ${fmt(e.untraced, 1)}): memory / NDJSON file / HTTP sink | ${fmt(e.memorySink, 1)} / ${fmt(e.ndjsonFileSink, 1)} / ${fmt(e.zipkinHttpSink, 1)} | |`);
   }
   if (results.http) headline.push(`| HTTP sink to a local Zipkin: CPU per span sent, µs; highest offered rate held with 0 dropped, spans/s | ${fmt(results.http.cpuPerSpanNs / 1000, 1)} µs | ${fmt(Math.max(0, ...results.http.sustained.filter((r) => r.ok).map((r) => r.rate)))}/s |`);
+}
+// HTTP instrumentation: its concurrent figures in the first column, its sequential ones in the second.
+const hi = results.httpInstrumentation;
+if (hi) {
+  if (headline.length === 0) headline.push(`| figure (median of per-round paired values) | concurrent | sequential |`, `| --- | ---: | ---: |`);
+  const f = (side, shape) => httpInstrumentationFigures(hi, side, shape)?.alternatives ?? {};
+  const pct = (side, shape, name) => `${fmt(f(side, shape)[name]?.percentOfBare, 1)} %`;
+  const ratio = (side, shape, name) => fmt(f(side, shape)[name]?.ratioToOurs, 1);
+  const bare = (side, shape) => fmt((httpInstrumentationFigures(hi, side, shape)?.bareNs ?? NaN) / 1000, 0);
+  const both = (g) => `${g('concurrent')} | ${g('sequential')}`;
+  const C = 'deferred-span span.fetch';
+  const S = 'deferred-span tracer.httpHandler';
+  headline.push(
+    `| \`span.fetch\` CPU over a bare loopback \`fetch\`, % (target < 3 %); ${hi.concurrency} concurrent / sequential requests (a bare request's own CPU: ${bare('client', 'concurrent')} / ${bare('client', 'sequential')} µs) | ${both((sh) => pct('client', sh, C))} |`,
+    `| … OpenTelemetry (instrumentation-undici) ÷ ours (target ≥ 4) | ${both((sh) => ratio('client', sh, 'OpenTelemetry instrumentation-undici'))} |`,
+    `| \`tracer.httpHandler\` CPU over a bare \`http.createServer\` handler, % (target < 3 %); ${hi.concurrency} concurrent / sequential requests (a bare request's own CPU: ${bare('server', 'concurrent')} / ${bare('server', 'sequential')} µs) | ${both((sh) => pct('server', sh, S))} |`,
+    `| … OpenTelemetry (instrumentation-http) ÷ ours (target ≥ 4) | ${both((sh) => ratio('server', sh, 'OpenTelemetry instrumentation-http'))} |`,
+  );
 }
 
 const doc = `# Benchmarks
@@ -126,6 +144,26 @@ Scenarios, each wrapping the same workload function:
 
 Workloads: \`async () => 1\`, and one that yields to the event loop (\`setImmediate\`). Shapes: sequential
 awaits, and 100 concurrent siblings (\`Promise.all\` of 100 calls, repeated).
+
+HTTP instrumentation (benchmarks/http-instrumentation.mjs): the CPU tracing adds to one loopback HTTP
+request, as process CPU (\`process.cpuUsage()\`, user + system, span delivery flushed inside the window)
+per request, minus the bare request of the same round. Every alternative runs in a process of its own
+(OpenTelemetry's instrumentations patch globally), all alive at once, asked in turn for one sample, the
+order rotating each round; the other end of each request is another process, not counted. Each sample
+counts its spans (exactly one per request, with the expected parent and kind) and checks what the last
+batch records.
+
+- Client side, \`fetch\` to a loopback server: bare \`fetch\`; **\`span.fetch\`** (the seed's CLIENT span:
+  method, path, URL and status tags, \`ws\`/\`wr\` annotations, remote endpoint) into the encoding,
+  discarding sink; OpenTelemetry's **instrumentation-undici** (BasicTracerProvider, BatchSpanProcessor,
+  the Zipkin exporter's transform and \`JSON.stringify\` into a discarding exporter,
+  AsyncLocalStorageContextManager, B3 propagation, a parent span active); **zipkin-instrumentation-fetch**
+  (\`wrapFetch\`, a zipkin Tracer with ExplicitContext and \`letId(parent)\` around each call, BatchRecorder
+  into a JSON v2 logger that discards). Also bare \`fetch\` in a process that made one traced request
+  first (deferred-span's wire subscription then idle), and bare \`fetch\` again as a noise control.
+- Server side, load from another process (requests carrying B3 headers): a bare \`http.createServer\`
+  handler; **\`tracer.httpHandler\`** (a SERVER span joining the client's); OpenTelemetry's
+  **instrumentation-http** (the same SDK setup).
 
 ## Headline
 
