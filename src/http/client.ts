@@ -1,3 +1,4 @@
+import { errorMonitor } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -121,7 +122,14 @@ class ClientCall {
         this.#bodyDone = true;
         if (this.#responded) this.end();
       },
-      failed: (error) => this.fail(error),
+      failed: (error) => {
+        // Before the response, fetch itself rejects next, with the fuller story: wait for that.
+        if (!this.#responded) return;
+        // undici cancels the body of a Response that was collected unread: not a failure of the call.
+        // (undici passes that reason as a plain string.)
+        if (/garbage collected/i.test(error instanceof Error ? error.message : String(error))) return this.abandoned();
+        this.fail(error);
+      },
     });
   }
 
@@ -201,6 +209,8 @@ export function tracedFetch(
     // What fetch itself would do with a bad URL: reject, untraced.
     return Promise.reject(error);
   }
+  // fetch rejects a URL with credentials, quoting it whole: no span, so no tag can keep them.
+  if (url.username !== '' || url.password !== '') return fetch(input, init);
   const method = methodOf(input, init);
   const remote = endpointOfUrl(url, options.remoteServiceName);
   const span = tracer.startSpan(options.name ?? method, {
@@ -230,10 +240,17 @@ export function tracedFetch(
       return response;
     },
     (error: unknown) => {
-      call.fail(error);
+      call.fail(withCause(error));
       throw error;
     },
   );
+}
+
+/** fetch's `TypeError: fetch failed` says little; its cause (`connect ECONNREFUSED …`) says what. */
+function withCause(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error && cause.message !== '' && cause.message !== error.message ? new Error(`${error.message}: ${cause.message}`) : error;
 }
 
 /** `tracer.fetch(input, init?, options?)`: the options checked, then `tracedFetch`. */
@@ -296,9 +313,10 @@ export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: 
     call.responded(res.statusCode ?? 0, method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304);
     res.once('end', () => call.end());
     res.once('close', () => (res.complete ? call.end() : call.fail(new Error('the response was cut off'))));
-    res.once('error', (error) => call.fail(error));
+    // errorMonitor: seen without counting as a listener, so an error nobody handles still throws as without tracing.
+    res.once(errorMonitor, (error: Error) => call.fail(error));
   });
-  req.once('error', (error) => call.fail(error));
+  req.once(errorMonitor, (error: Error) => call.fail(error));
   req.once('close', () => {
     if (!call.ended && !req.writableFinished) call.fail(new Error('the request was closed before it was sent'));
     else if (!call.ended && !answered) call.fail(new Error('the request closed without a response'));

@@ -97,6 +97,7 @@ export interface Span {
    * or at the request's error.
    * @example span.request('http://object-server/fragment', (res) => res.pipe(out)).end();
    */
+  request(url: string | URL, callback?: (res: IncomingMessage) => void): ClientRequest;
   request(url: string | URL, options?: RequestOptions, callback?: (res: IncomingMessage) => void): ClientRequest;
   request(options: RequestOptions, callback?: (res: IncomingMessage) => void): ClientRequest;
   /** Ends the span and emits it. A second `end` or `fail` does nothing. */
