@@ -1,5 +1,6 @@
 import { ZIPKIN_DELIVERY_KINDS, type DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { Diagnostics } from '../model/diagnostics.js';
+import { CredentialRedactor } from '../model/redaction.js';
 import { encodeSpansBytes } from '../encode/bytes.js';
 import type { FlushOptions, OutgoingBatch, SendOutcome, Sink, SinkStats, Transport } from '../model/sink.js';
 import { engineOptions } from './delivery-options.js';
@@ -17,8 +18,6 @@ export interface ZipkinHttpSink extends Sink {
   stats(): SinkStats;
 }
 
-/** Header values shorter than this are not searched for in messages: they would garble them. */
-const MIN_SECRET_LENGTH = 4;
 /** Words of a header value this long are redacted on their own too ("Bearer" is 6). */
 const MIN_SECRET_WORD_LENGTH = 8;
 
@@ -38,37 +37,28 @@ function retryAfterMillis(value: string | null): number | undefined {
 
 /** Keeps collector credentials (header values) out of every message the sink makes. */
 class Redactor {
-  readonly #secrets: string[];
+  readonly #redactor: CredentialRedactor;
+  readonly #any: boolean;
 
   constructor(headers: Readonly<Record<string, string>>) {
     // Each value, and each long word of it: a collector may echo the token without its "Bearer ".
     const words = Object.values(headers).flatMap((v) => v.split(/[\s,]+/).filter((w) => w.length >= MIN_SECRET_WORD_LENGTH));
-    this.#secrets = [...Object.values(headers), ...words].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+    this.#redactor = new CredentialRedactor([...Object.values(headers), ...words]);
+    this.#any = !this.#redactor.empty;
   }
 
   text(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join('[redacted]');
-    return out;
+    return this.#redactor.text(text);
   }
 
   /** A collector's answer, cut at MAX_ERROR_BODY: a secret echoed across the cut would leave its start behind. */
   body(text: string): string {
-    let out = this.text(text);
-    for (const secret of this.#secrets) {
-      for (let k = Math.min(secret.length - 1, out.length); k >= MIN_SECRET_LENGTH; k--) {
-        if (out.endsWith(secret.slice(0, k))) {
-          out = out.slice(0, out.length - k) + '[redacted]';
-          break;
-        }
-      }
-    }
-    return out;
+    return this.#redactor.cut(text);
   }
 
   /** The error as is, unless its text holds a header value (an HTTP client may quote an invalid one). */
   error(error: unknown): unknown {
-    if (!(error instanceof Error) || this.#secrets.length === 0) return error;
+    if (!(error instanceof Error) || !this.#any) return error;
     const cause = (error as { cause?: unknown }).cause;
     const text = `${error.message} ${cause instanceof Error ? cause.message : ''}`;
     if (this.text(text) === text) return error;
