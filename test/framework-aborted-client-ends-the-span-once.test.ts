@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
 import { createTracer, memorySink } from '../src/index.js';
+import { eventually } from './helpers/eventually.js';
 import { frameworks, spans } from './helpers/frameworks.js';
 
 for (const [framework, start] of Object.entries(frameworks)) {
@@ -36,7 +37,7 @@ for (const [framework, start] of Object.entries(frameworks)) {
       assert.equal(span!.tags?.error, 'the client closed the connection before the response was complete');
       release();
       // The framework still answers, into the closed connection.
-      await until(() => response?.writableEnded === true, 'the late answer was written');
+      await eventually('the late answer was written', () => response?.writableEnded === true, 5_000);
     } finally {
       await app.close();
     }
@@ -44,13 +45,4 @@ for (const [framework, start] of Object.entries(frameworks)) {
     assert.equal(sink.spans.length, 1, 'the late answer ends no second span');
     assert.equal(tracer.stats().sent, 1);
   });
-}
-
-/** Waits until `done()` holds, failing past a deadline: nothing emits an event when a framework writes into a closed connection. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!done()) {
-    if (Date.now() > deadline) assert.fail(`${what}: not within 5 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

@@ -3,9 +3,9 @@
 // same one, the very error thrown. The span ends once, tagged with it. (Run in child processes:
 // an uncaught exception would be the test runner's otherwise.)
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runModule } from './helpers/process.js';
 import { assertZipkinSpan } from './helpers/zipkin-spec.js';
 import type { ZipkinSpan } from '../src/index.js';
 
@@ -46,12 +46,7 @@ function runChild(traced: boolean): Promise<ChildReport> {
     await tracer.flush();
     console.log(JSON.stringify({ uncaught, status, spans: sink.spans }));
   `;
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`child failed: ${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as ChildReport);
-    });
-  });
+  return runModule<ChildReport>(code);
 }
 
 test('a handler that throws synchronously: 500 sent, the same uncaught exception as without tracing, the span ends once', async () => {

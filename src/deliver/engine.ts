@@ -1,10 +1,8 @@
 import { GENERIC_DELIVERY_KINDS, type DeliveryKinds, type DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { Diagnostics } from '../model/diagnostics.js';
-import { noDrops, type DropCounts, type FlushOptions, type OutgoingBatch, type SendOutcome, type Sink, type SinkStats, type Transport } from '../model/sink.js';
+import { DEFAULT_FLUSH_TIMEOUT_MILLIS, noDrops, type DropCounts, type FlushOptions, type OutgoingBatch, type SendOutcome, type Sink, type SinkStats, type Transport } from '../model/sink.js';
 import type { SpanRecord } from '../model/span-record.js';
 
-/** Default wait of `flush()` and `close()`. */
-export const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
 /** A first guess of encoded bytes per span, replaced by measurements. */
 const FIRST_BYTES_PER_SPAN = 400;
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Endpoint } from '../model/endpoint.js';
-import { OptionsError, kindOf, unknownOptions } from '../model/options-error.js';
+import { checkOptionKeys } from '../model/options-error.js';
 import type { Parent, Span } from '../record/span-api.js';
 import type { RecordingTracer } from '../record/tracer.js';
 import { peerOf } from './server.js';
@@ -33,16 +33,7 @@ export interface TracerFetchOptions extends HttpClientOptions {
 
 const CLIENT_KEYS: ReadonlySet<string> = new Set(['name', 'remoteServiceName', 'redactQuery', 'tags']);
 const TRACER_FETCH_KEYS: ReadonlySet<string> = new Set([...CLIENT_KEYS, 'parent']);
-
-/** Unknown keys throw with the closest known one, as every options argument does. */
-function checkClientOptions(where: string, options: unknown, known: ReadonlySet<string>): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionsError(where, [`(options): expected an options object like { name, remoteServiceName }, got ${kindOf(options)}`]);
-  }
-  const unknown = Object.keys(options).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new OptionsError(where, [unknownOptions('(options)', unknown, known)]);
-}
+const CLIENT_EXAMPLE = '{ name, remoteServiceName }';
 
 /** The `http.url` tag: no credentials ever, and no query values when asked. */
 export function urlTag(url: URL, redactQuery: boolean): string {
@@ -96,14 +87,23 @@ function withPropagation(headers: unknown, added: Record<string, string>): NonNu
 /** Ends a client span once: at the body's end, at a failure, or when the response was never read. */
 class ClientCall {
   readonly span: Span;
+  /** What the URL told of the server; the socket's address completes it when the URL had a host name. */
+  readonly #remote: Endpoint | undefined;
   #ended = false;
   #responded = false;
   #bodyDone = false;
   #sawWr = false;
   #unwatch: (() => void) | undefined;
 
-  constructor(span: Span) {
+  constructor(span: Span, remote: Endpoint | undefined) {
     this.span = span;
+    this.#remote = remote;
+  }
+
+  /** The socket's peer: recorded when the URL named a host rather than an address. */
+  peerSeen(peer: Endpoint | undefined): void {
+    const remote = this.#remote;
+    if (peer !== undefined && remote?.ipv4 === undefined && remote?.ipv6 === undefined) this.span.setRemoteEndpoint({ ...remote, ...peer });
   }
 
   watch(): void {
@@ -112,7 +112,7 @@ class ClientCall {
       // Annotated now, on the tracer's clock: the events come as they happen.
       headersSent: (peer) => {
         this.span.annotate('ws');
-        if (peer !== undefined) this.#peer = peer;
+        this.peerSeen(peer);
       },
       headersReceived: () => {
         this.#sawWr = true;
@@ -131,11 +131,6 @@ class ClientCall {
         this.fail(error);
       },
     });
-  }
-
-  #peer: Endpoint | undefined;
-  get peer(): Endpoint | undefined {
-    return this.#peer;
   }
 
   /** The response headers are here: status and `wr`; ends now when there is no body to wait for. */
@@ -179,6 +174,19 @@ class ClientCall {
 // A body nobody reads never arrives to its end: the span ends when its Response is collected.
 const unread = new FinalizationRegistry<ClientCall>((call) => call.abandoned());
 
+/** The CLIENT span of one call, named and tagged as Brave does HTTP, for fetch and node:http alike. */
+function startClientSpan(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Parent | null, method: string, url: URL, o: HttpClientOptions): ClientCall {
+  const remote = endpointOfUrl(url, o.remoteServiceName);
+  const span = tracer.startSpan(o.name ?? method, {
+    kind: 'CLIENT',
+    parent,
+    ...(remote !== undefined && { remoteEndpoint: remote }),
+    ...(o.tags !== undefined && { tags: o.tags }),
+  });
+  span.tag('http.method', method).tag('http.path', url.pathname).tag('http.url', urlTag(url, o.redactQuery === true));
+  return new ClientCall(span, remote);
+}
+
 type FetchInput = string | URL | Request;
 
 function methodOf(input: FetchInput, init: RequestInit | undefined): string {
@@ -212,15 +220,8 @@ export function tracedFetch(
   // fetch rejects a URL with credentials, quoting it whole: no span, so no tag can keep them.
   if (url.username !== '' || url.password !== '') return fetch(input, init);
   const method = methodOf(input, init);
-  const remote = endpointOfUrl(url, options.remoteServiceName);
-  const span = tracer.startSpan(options.name ?? method, {
-    kind: 'CLIENT',
-    parent,
-    ...(remote !== undefined && { remoteEndpoint: remote }),
-    ...(options.tags !== undefined && { tags: options.tags }),
-  });
-  span.tag('http.method', method).tag('http.path', url.pathname).tag('http.url', urlTag(url, options.redactQuery === true));
-  const call = new ClientCall(span);
+  const call = startClientSpan(tracer, parent, method, url, options);
+  const span = call.span;
   const baseHeaders = init?.headers ?? (input instanceof Request ? input.headers : undefined);
   const nextInit: RequestInit = { ...init, headers: withPropagation(baseHeaders, span.b3Headers()) };
   call.watch();
@@ -234,7 +235,6 @@ export function tracedFetch(
   return pending.then(
     (response) => {
       const bodyless = method === 'HEAD' || response.status === 204 || response.status === 304 || response.body === null;
-      if (call.peer !== undefined && remote?.ipv4 === undefined && remote?.ipv6 === undefined) span.setRemoteEndpoint({ ...remote, ...call.peer });
       call.responded(response.status, bodyless);
       if (!call.ended) unread.register(response, call, call);
       return response;
@@ -255,13 +255,13 @@ function withCause(error: unknown): unknown {
 
 /** `tracer.fetch(input, init?, options?)`: the options checked, then `tracedFetch`. */
 export function tracerFetch(tracer: Pick<RecordingTracer, 'startSpan'>, input: FetchInput, init?: RequestInit, options?: TracerFetchOptions): Promise<Response> {
-  checkClientOptions('fetch', options, TRACER_FETCH_KEYS);
+  checkOptionKeys('fetch', options, TRACER_FETCH_KEYS, CLIENT_EXAMPLE);
   return tracedFetch(tracer, options?.parent ?? null, input, init, options ?? {});
 }
 
 /** `span.fetch(input, init?, options?)`. */
 export function spanFetch(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, input: FetchInput, init?: RequestInit, options?: HttpClientOptions): Promise<Response> {
-  checkClientOptions('span.fetch', options, CLIENT_KEYS);
+  checkOptionKeys('span.fetch', options, CLIENT_KEYS, CLIENT_EXAMPLE);
   return tracedFetch(tracer, parent, input, init, options ?? {});
 }
 
@@ -274,7 +274,7 @@ type RequestArgs = [url: string | URL | http.RequestOptions, options?: http.Requ
  * close, or at the request's error or close.
  */
 export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, args: RequestArgs, options?: HttpClientOptions): http.ClientRequest {
-  checkClientOptions('span.request', options, CLIENT_KEYS);
+  checkOptionKeys('span.request', options, CLIENT_KEYS, CLIENT_EXAMPLE);
   const o = options ?? {};
   const [first, second, third] = args;
   const reqOptions: http.RequestOptions = typeof second === 'object' && second !== null ? second : {};
@@ -285,25 +285,18 @@ export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: 
   const method = String(merged.method ?? 'GET').toUpperCase();
   const host = merged.hostname ?? merged.host ?? 'localhost';
   const url = target ?? new URL(`${secure ? 'https' : 'http'}://${String(host).includes(':') && !String(host).startsWith('[') ? `[${host}]` : host}${merged.port !== undefined ? `:${merged.port}` : ''}${merged.path ?? '/'}`);
-  const remote = endpointOfUrl(url, o.remoteServiceName);
-  const span = tracer.startSpan(o.name ?? method, {
-    kind: 'CLIENT',
-    parent,
-    ...(remote !== undefined && { remoteEndpoint: remote }),
-    ...(o.tags !== undefined && { tags: o.tags }),
-  });
-  span.tag('http.method', method).tag('http.path', url.pathname).tag('http.url', urlTag(url, o.redactQuery === true));
-  const call = new ClientCall(span);
-  const headers = { ...(merged.headers as Record<string, string> | undefined), ...span.b3Headers() };
+  const call = startClientSpan(tracer, parent, method, url, o);
+  const span = call.span;
+  const given = merged.headers;
+  const b3 = span.b3Headers();
+  // node:http also takes headers as a flat [name, value, …] array.
+  const headers = Array.isArray(given) ? [...(given as readonly string[]), ...Object.entries(b3).flat()] : (withPropagation(given, b3) as Record<string, string>);
   const finalOptions: http.RequestOptions = { ...merged, headers };
   const request = secure ? https.request : http.request;
   const req = target === undefined ? request(finalOptions, callback) : request(target, finalOptions, callback);
   req.once('finish', () => span.annotate('ws'));
   req.once('socket', (socket) => {
-    const note = (): void => {
-      const peer = peerOf(socket.remoteAddress, socket.remotePort);
-      if (peer !== undefined && remote?.ipv4 === undefined && remote?.ipv6 === undefined) span.setRemoteEndpoint({ ...remote, ...peer });
-    };
+    const note = (): void => call.peerSeen(peerOf(socket.remoteAddress, socket.remotePort));
     if (socket.remoteAddress !== undefined) note();
     else socket.once('connect', note);
   });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Endpoint } from '../model/endpoint.js';
-import { OptionsError, kindOf, unknownOptions } from '../model/options-error.js';
+import { checkOptionKeys, OptionsError } from '../model/options-error.js';
 import { extractB3 } from '../propagation/b3.js';
 import { hasOwnTag, renameSpan, spanEnded } from '../record/span.js';
 import type { Span } from '../record/span-api.js';
@@ -27,12 +27,8 @@ const KNOWN: ReadonlySet<string> = new Set(['join', 'name', 'route', 'tags']);
 
 /** Checks server options once, when a handler or middleware is made. */
 export function checkServerOptions(where: string, options: unknown): HttpServerOptions {
+  checkOptionKeys(where, options, KNOWN, '{ join, name, route, tags }');
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionsError(where, [`(options): expected an options object like { join, name, route, tags }, got ${kindOf(options)}`]);
-  }
-  const unknown = Object.keys(options).filter((k) => !KNOWN.has(k));
-  if (unknown.length > 0) throw new OptionsError(where, [unknownOptions('(options)', unknown, KNOWN)]);
   const o = options as HttpServerOptions;
   if (o.join !== undefined && typeof o.join !== 'boolean') throw new OptionsError(where, ['join: expected true or false']);
   if (o.name !== undefined && typeof o.name !== 'function' && (typeof o.name !== 'string' || o.name === '')) throw new OptionsError(where, ['name: expected a non-empty string, like "get object", or a function (req) => string']);

@@ -53,6 +53,23 @@ export function unknownOptions(path: string, keys: readonly string[], known: Ite
   return `${path}: unknown option(s) ${names}; check the spelling against the README${hints.length > 0 ? `: ${hints.join('; ')}` : ''}`;
 }
 
+/**
+ * The options check of calls that take few options and may run often (startSpan, span.fetch): a
+ * misspelt key must not be ignored (`parnet: root` would start a new trace), so an unknown key
+ * throws with the closest known one; a non-object gets a sentence. A for-in over a few keys, no zod.
+ * Values are the caller's to check. `example` shows the shape, e.g. `{ name, kind, parent }`.
+ * @throws {OptionsError} naming the key or the wrong argument.
+ */
+export function checkOptionKeys(where: string, options: unknown, known: ReadonlySet<string>, example: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new OptionsError(where, [`(options): expected an options object like ${example}, got ${kindOf(options)}`]);
+  }
+  let unknown: string[] | undefined;
+  for (const key in options) if (!known.has(key)) (unknown ??= []).push(key);
+  if (unknown !== undefined) throw new OptionsError(where, [unknownOptions('(options)', unknown, known)]);
+}
+
 /** What a value is, for messages: `a string`, `an array`, `null`. */
 export function kindOf(value: unknown): string {
   if (value === null) return 'null';

@@ -38,6 +38,9 @@ export interface FlushResult {
   readonly dropped: DropCounts;
 }
 
+/** How long `flush()` and `close()` wait when no timeout is given. */
+export const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
+
 /** Options of `flush()` and `close()`. */
 export interface FlushOptions {
   /**

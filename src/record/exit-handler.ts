@@ -40,7 +40,8 @@ export interface FlushOnExitOptions {
 
 /** How long a process that ends on its own waits for its tracers' last spans, by default. */
 export const DEFAULT_EXIT_TIMEOUT_MILLIS = 5000;
-const DEFAULT_SIGNALS: readonly ExitSignal[] = ['SIGTERM', 'SIGINT'];
+/** The signals `flushOnExit` handles unless told otherwise. */
+export const DEFAULT_EXIT_SIGNALS: readonly ExitSignal[] = ['SIGTERM', 'SIGINT'];
 /** If a re-raised signal does not end the process (someone ignores it), exit the same way a shell would report it. */
 const RERAISE_GRACE_MILLIS = 1000;
 
@@ -227,5 +228,5 @@ export function flushOnExit(tracer: ExitFlushable, options: FlushOnExitOptions =
     throw new TypeError('flushOnExit: tracer: expected a tracer from createTracer()');
   }
   const o = parseOptions('flushOnExit', flushOnExitOptionsSchema, options);
-  return watchExit(tracer, o.timeoutMillis ?? DEFAULT_EXIT_TIMEOUT_MILLIS, o.signals ?? DEFAULT_SIGNALS);
+  return watchExit(tracer, o.timeoutMillis ?? DEFAULT_EXIT_TIMEOUT_MILLIS, o.signals ?? DEFAULT_EXIT_SIGNALS);
 }

@@ -2,10 +2,8 @@ import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { monotonicClock, type Clock } from './clock.js';
 import type { Diagnostics } from '../model/diagnostics.js';
 import { cleanEndpoint, type Endpoint } from '../model/endpoint.js';
-import { unwatchExit, watchExit } from './exit-handler.js';
+import { DEFAULT_EXIT_SIGNALS, unwatchExit, watchExit } from './exit-handler.js';
 
-/** Default wait of `flush()` and `close()`. */
-const DEFAULT_FLUSH_TIMEOUT_MILLIS = 10_000;
 
 /** Resolves when `work` settles or after `millis`, whichever is first; the timer never holds the process. */
 async function waitAtMost(work: Promise<unknown>, millis: number): Promise<void> {
@@ -24,10 +22,10 @@ import { hexHigh, hexLow, idWord, newSpanIdWords, newTraceId } from './ids.js';
 import { MAX_NAME_LENGTH, truncate } from '../model/limits.js';
 import type { ResolvedTracerOptions } from './tracer-options.js';
 import { OpenSpans } from './open-spans.js';
-import type { FlushOptions, FlushResult, Sink, SinkStats, SpanQueue } from '../model/sink.js';
+import { DEFAULT_FLUSH_TIMEOUT_MILLIS, type FlushOptions, type FlushResult, type Sink, type SinkStats, type SpanQueue } from '../model/sink.js';
 import { NoopSpan, RecordingSpan, spanFlags, TrackedSpan, type Site, type TracerCore } from './span.js';
 import { hasIds, readParent } from './parent.js';
-import { kindOf, OptionsError, unknownOptions } from '../model/options-error.js';
+import { checkOptionKeys, OptionsError } from '../model/options-error.js';
 import { Sampler } from './sampler.js';
 import { isSpanKind, SPAN_KINDS_TEXT, type SpanKind } from '../model/span-record.js';
 import { cleanTags } from './tags.js';
@@ -108,21 +106,6 @@ export interface RecordingTracer {
 const TRACED_OPTIONS: ReadonlySet<string> = new Set(['name', 'kind', 'parent', 'remoteEndpoint', 'tags']);
 const START_SPAN_OPTIONS: ReadonlySet<string> = new Set([...TRACED_OPTIONS, 'join', 'startTimestamp']);
 
-/**
- * A misspelt option must not be ignored (`parnet: root` would start a new trace): unknown keys
- * throw, naming the closest known one. Values stay lenient (reported, not thrown): they may come
- * from data. A for-in over a few keys, so startSpan can afford it on every call.
- */
-function checkOptions(where: string, options: unknown, known: ReadonlySet<string>): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionsError(where, [`(options): expected an options object like { name, kind, parent }, got ${kindOf(options)}`]);
-  }
-  let unknown: string[] | undefined;
-  for (const key in options) if (!known.has(key)) (unknown ??= []).push(key);
-  if (unknown !== undefined) throw new OptionsError(where, [unknownOptions('(options)', unknown, known)]);
-}
-
 /** Options that throw while read (a Proxy, a getter) are a mistake in code too: said as an OptionsError. */
 function asOptionsError(where: string, error: unknown): OptionsError {
   if (error instanceof OptionsError) return error;
@@ -195,7 +178,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     this.#queue = queue;
     // Every tracer delivers its last spans when the process ends on its own; flushOnExit adds signals.
     const onExit = o.flushOnExit;
-    watchExit(this, onExit?.timeoutMillis ?? o.exitTimeoutMillis, onExit === undefined ? [] : (onExit.signals ?? ['SIGTERM', 'SIGINT']));
+    watchExit(this, onExit?.timeoutMillis ?? o.exitTimeoutMillis, onExit === undefined ? [] : (onExit.signals ?? DEFAULT_EXIT_SIGNALS));
     this.#maxSpanMicros = o.maxSpanDurationMillis * 1000;
     this.#orphanWatch = o.trackOrphans ? new FinalizationRegistry((span) => this.#onOrphan(span)) : undefined;
   }
@@ -295,7 +278,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     let parent: ParentInfo | null;
     let site: Site;
     try {
-      checkOptions('traced', options, TRACED_OPTIONS);
+      checkOptionKeys('traced', options, TRACED_OPTIONS, '{ name, kind, parent }');
       parent = readParent(options.parent, this.#complain, 'traced');
       site = this.#site(options.name, fn.name || 'traced', options, parent, false, false);
     } catch (error) {
@@ -372,7 +355,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     let joinTo: (ParentInfo & { readonly traceId: string; readonly spanId: string }) | undefined;
     let site: Site;
     try {
-      checkOptions('startSpan', options, START_SPAN_OPTIONS);
+      checkOptionKeys('startSpan', options, START_SPAN_OPTIONS, '{ name, kind, parent }');
       parent = readParent(options.parent, this.#complain, 'startSpan');
       // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
       joinTo = options.join === true && hasIds(parent) ? parent : undefined;

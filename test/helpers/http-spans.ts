@@ -2,12 +2,14 @@
 // records into memory and keeps its diagnostics, real loopback servers that record what they
 // received, a plain-versus-traced comparison of one exchange, and polling with a deadline.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { wireSubscribed } from '../../src/http/wire.js';
 import { createTracer, memorySink, type DiagnosticEvent, type MemorySink, type Tracer, type TracerOptions, type ZipkinSpan } from '../../src/index.js';
+import { eventually } from './eventually.js';
+import { listen, stop } from './http.js';
 import { assertZipkinSpan } from './zipkin-spec.js';
+
+export { eventually, listen, stop };
 
 /** A tracer recording into a memory sink, with every diagnostic it reported. */
 export interface Recording {
@@ -67,16 +69,6 @@ export async function spanWithId(r: Recording, id: string | undefined): Promise<
   return onlySpan(r.sink.spans, (s) => s.id === id, `span ${id}`);
 }
 
-/** Polls `check` until it returns something other than undefined/false, failing after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Waits until `r` has finished `count` spans (they are emitted when the exchange ends, not when fetch resolves). */
 export async function spansEnded(r: Recording, count: number, timeoutMs = 10_000): Promise<void> {
@@ -103,18 +95,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Listens on a free loopback port and resolves with it. */
-export async function listen(server: http.Server): Promise<number> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
 
-/** Closes the server and every connection it still has. */
-export async function stop(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
 
 /**
  * A server whose `answer(req, res, received)` is called once the request's body has been read

@@ -23,3 +23,14 @@ export function runToEnd(command: string, args: readonly string[], options: Omit
     child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
 }
+
+/**
+ * Runs `code` as an ES module (TypeScript through tsx) in a child process, for behaviour that would
+ * otherwise be the test runner's own (an uncaught exception, an unhandled rejection); resolves with
+ * the JSON its last line of stdout prints.
+ */
+export async function runModule<T>(code: string, timeoutMs = 30_000): Promise<T> {
+  const run = await runToEnd(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: timeoutMs });
+  if (run.status !== 0) throw new Error(`child failed (status ${run.status}, signal ${run.signal}):\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as T;
+}
