@@ -5,6 +5,7 @@ import type { SamplingOnlyContext, SpanContext } from '../model/span-context.js'
 import type { StartSpanOptions } from '../record/tracer.js';
 import { parseOptions } from '../model/options-error.js';
 import { SPAN_KINDS, SPAN_KINDS_QUOTED, type SpanKind } from '../model/span-record.js';
+import { spanEnded } from '../record/span.js';
 import { errorTagValue } from '../record/tags.js';
 import type { Parent, Span } from '../record/span-api.js';
 
@@ -456,7 +457,7 @@ class MapRun {
     this.#host.closing?.removeEventListener('abort', this.#onClose);
     const job = this.#job;
     // close() gave up waiting and emitted the job span as unfinished: nothing more to say on it.
-    if ((job as { readonly ended?: boolean }).ended === true) return this.#settleOnly();
+    if (spanEnded(job)) return this.#settleOnly();
     const stop = this.#stop;
     const total = this.#total;
     job.tag('map.done', this.#done).tag('map.failed', this.#failed);

@@ -66,7 +66,7 @@ function readContext(p: object, complain: Complain, where: string): ParentInfo |
     };
   } else {
     const c = p as ParentInfo;
-    if (!CONTEXT_KEYS.some((k) => c[k] !== undefined) && !CONTEXT_KEYS.some((k) => k in c)) wrongParent(where, p);
+    if (!CONTEXT_KEYS.some((k) => k in c)) wrongParent(where, p);
     info = { traceId: c.traceId, spanId: c.spanId, parentId: c.parentId, sampled: c.sampled, debug: c.debug === true };
   }
   if (info.traceId === undefined && info.spanId === undefined) {

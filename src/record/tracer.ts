@@ -3,21 +3,6 @@ import { monotonicClock, type Clock } from './clock.js';
 import type { Diagnostics } from '../model/diagnostics.js';
 import { cleanEndpoint, type Endpoint } from '../model/endpoint.js';
 import { DEFAULT_EXIT_SIGNALS, unwatchExit, watchExit } from './exit-handler.js';
-
-
-/** Resolves when `work` settles or after `millis`, whichever is first; the timer never holds the process. */
-async function waitAtMost(work: Promise<unknown>, millis: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, millis);
-    timer.unref();
-  });
-  try {
-    await Promise.race([work.then(() => undefined, () => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 import { hexHigh, hexLow, idWord, newSpanIdWords, newTraceId } from './ids.js';
 import { MAX_NAME_LENGTH, truncate } from '../model/limits.js';
 import type { ResolvedTracerOptions } from './tracer-options.js';
@@ -101,6 +86,22 @@ export interface RecordingTracer {
   close(options?: FlushOptions): Promise<FlushResult>;
   /** Counts: started, ended, queued, sent, dropped by reason, and the last failure. */
   stats(): TracerStats;
+}
+
+/**
+ * Resolves when `work` settles or after `millis`, whichever is first. The timer is ref'd on purpose:
+ * close() in progress keeps the process alive until its deadline, as a flush does.
+ */
+async function waitAtMost(work: Promise<unknown>, millis: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, millis);
+  });
+  try {
+    await Promise.race([work.then(() => undefined, () => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const TRACED_OPTIONS: ReadonlySet<string> = new Set(['name', 'kind', 'parent', 'remoteEndpoint', 'tags']);
