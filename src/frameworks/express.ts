@@ -13,8 +13,8 @@ declare global {
   }
 }
 
-/** Errors seen by `errorTracing()`, recorded when the response closes (express answers them itself). */
-const failures = new WeakMap<object, { readonly error: unknown }>();
+/** Each request's server span, for `errorTracing()` to record the error on (express answers it itself). */
+const servers = new WeakMap<object, ServerSpan>();
 
 /** `/objects/:id` under a router mounted at `/api` is `/api/objects/:id`. */
 function template(baseUrl: string, path: string): string {
@@ -62,11 +62,7 @@ export function tracing(tracer: Pick<RecordingTracer, 'startSpan'>, options?: Ht
     const server = startServerSpan(tracer, req, res, o);
     req.span = server.span;
     if (o.route === undefined) watchRoute(req, server);
-    // Before the core's own 'close' listener, which ends the span; express has answered by then.
-    res.prependOnceListener('close', () => {
-      const failure = failures.get(req);
-      if (failure !== undefined) server.fail(failure.error);
-    });
+    servers.set(req, server);
     next();
   };
 }
@@ -78,7 +74,7 @@ export function tracing(tracer: Pick<RecordingTracer, 'startSpan'>, options?: Ht
  */
 export function errorTracing(): ErrorRequestHandler {
   return function errorTracingMiddleware(error: unknown, req, _res, next) {
-    if (!failures.has(req)) failures.set(req, { error });
+    servers.get(req)?.recordError(error);
     next(error);
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { checkServerOptions, startServerSpan, type HttpServerOptions } from '../http/server.js';
+import { checkServerOptions, startServerSpan, type HttpServerOptions, type ServerSpan } from '../http/server.js';
 import { OptionsError, kindOf } from '../model/options-error.js';
 import type { Span } from '../record/span-api.js';
 import type { RecordingTracer } from '../record/tracer.js';
@@ -19,8 +19,8 @@ export interface FastifyTracingOptions extends HttpServerOptions {
 
 const WHERE = 'tracing (deferred-span/fastify)';
 
-/** Errors seen by the onError hook, recorded when the response closes (fastify answers them itself). */
-const failures = new WeakMap<FastifyRequest, { readonly error: unknown }>();
+/** Each request's server span, for the onError hook to record the error on (fastify answers it itself). */
+const servers = new WeakMap<FastifyRequest, ServerSpan>();
 
 /**
  * Fastify plugin recording one SERVER span per request (see `tracer.httpHandler` for the tags):
@@ -55,15 +55,11 @@ export const tracing: FastifyPluginCallback<FastifyTracingOptions> = Object.assi
       request.span = server.span;
       const route = request.routeOptions.url;
       if (o.route === undefined && route !== undefined) server.setRoute(route);
-      // Before the core's own 'close' listener, which ends the span.
-      reply.raw.prependOnceListener('close', () => {
-        const failure = failures.get(request);
-        if (failure !== undefined) server.fail(failure.error);
-      });
+      servers.set(request, server);
       next();
     });
     fastify.addHook('onError', (request, _reply, error, next) => {
-      if (!failures.has(request)) failures.set(request, { error });
+      servers.get(request)?.recordError(error);
       next();
     });
     done();

@@ -40,20 +40,16 @@ export function tracing(tracer: Pick<RecordingTracer, 'startSpan'>, options?: Ht
     const server = startServerSpan(tracer, env.incoming, env.outgoing, o);
     c.set('span', server.span);
     const own = c.req.routeIndex;
-    let failure: { readonly error: unknown } | undefined;
-    // Before the core's own 'close' listener, which ends the span; node-server has answered by then.
-    env.outgoing.prependOnceListener('close', () => {
-      // Still our own index: no route handler ran (a 404).
-      if (o.route === undefined && c.req.routeIndex !== own) server.setRoute(c.req.routePath);
-      if (failure !== undefined) server.fail(failure.error);
-    });
+    // Still our own index at the end: no route handler ran (a 404).
+    if (o.route === undefined) server.beforeEnd(() => c.req.routeIndex !== own && server.setRoute(c.req.routePath));
     try {
       await next();
     } catch (error) {
       // Not an Error: hono does not catch it either.
-      failure = { error };
+      server.recordError(error);
       throw error;
     }
-    if (c.error !== undefined) failure = { error: c.error };
+    // hono answers a handler's error itself (onError): only recorded here.
+    if (c.error !== undefined) server.recordError(c.error);
   };
 }

@@ -27,17 +27,18 @@ export function tracing(tracer: Pick<RecordingTracer, 'startSpan'>, options?: Ht
   return async function tracingMiddleware(ctx, next) {
     const server = startServerSpan(tracer, ctx.req, ctx.res, o);
     ctx.state.span = server.span;
-    let failure: { readonly error: unknown } | undefined;
-    // Before the core's own 'close' listener, which ends the span; koa has answered by then.
-    ctx.res.prependOnceListener('close', () => {
-      const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-      if (o.route === undefined && typeof route === 'string') server.setRoute(route);
-      if (failure !== undefined) server.fail(failure.error);
-    });
+    // The router (@koa/router) names the route it matched only once the request is through it.
+    if (o.route === undefined) {
+      server.beforeEnd(() => {
+        const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+        if (typeof route === 'string') server.setRoute(route);
+      });
+    }
     try {
       await next();
     } catch (error) {
-      failure = { error };
+      // koa answers it (a 500): only recorded here.
+      server.recordError(error);
       throw error;
     }
   };

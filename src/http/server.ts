@@ -80,6 +80,10 @@ export interface ServerSpan {
   setRoute(route: string): void;
   /** The handler failed: tagged `error`; a 500 is sent when nothing was answered yet. */
   fail(error: unknown): void;
+  /** The handler failed, and the framework answers for itself: only tagged `error` (the first error wins). */
+  recordError(error: unknown): void;
+  /** Runs `fn` when the exchange ends, just before the span does: a router tells its route only then. */
+  beforeEnd(fn: () => void): void;
 }
 
 /**
@@ -106,7 +110,17 @@ export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req:
   if (route !== undefined) span.tag('http.route', route);
   let failed: unknown;
   let hasFailed = false;
+  let beforeEnd: Array<() => void> | undefined;
   res.once('close', () => {
+    if (beforeEnd !== undefined) {
+      for (const fn of beforeEnd) {
+        try {
+          fn();
+        } catch {
+          // an adapter's hook must not keep the span from ending
+        }
+      }
+    }
     // The handler may have ended the span itself (say, failed it with its own error first).
     if (spanEnded(span)) return;
     const status = res.statusCode;
@@ -124,8 +138,17 @@ export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req:
       span.end();
     }
   });
+  const recordError = (error: unknown): void => {
+    if (hasFailed) return;
+    hasFailed = true;
+    failed = error;
+  };
   return {
     span,
+    recordError,
+    beforeEnd(fn) {
+      (beforeEnd ??= []).push(fn);
+    },
     setRoute(next) {
       if (typeof next !== 'string' || next === '' || next === route) return;
       route = next;
@@ -133,10 +156,7 @@ export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req:
       renameSpan(span, nameFor());
     },
     fail(error) {
-      if (!hasFailed) {
-        hasFailed = true;
-        failed = error;
-      }
+      recordError(error);
       if (!res.headersSent && !res.writableEnded) {
         try {
           res.statusCode = 500;
