@@ -1,27 +1,56 @@
-// Regenerates docs/benchmarks.md from a fresh benchmark run, with the machine's description and the
-// exact command, so every figure in the README comes from a run anyone can repeat.
-//   node scripts/bench-doc.mjs [--quick] [--http]      (arguments are passed to benchmarks/run.mjs)
+// Regenerates docs/benchmarks.md from fresh benchmark runs, one per Node version, with the
+// machine's description and the exact commands, so every figure in the README comes from a run
+// anyone can repeat. The headline table puts the versions side by side (default Node 20 and 24).
+//   node scripts/bench-doc.mjs [--nodes=20,24] [--no-build] [--quick] [--http] [other benchmarks/run.mjs options]
+// --nodes: the majors, each run with `benchmarks/run.mjs --node=<major>` (binaries other than the
+// running Node's are fetched through npm into .cache/node/ by scripts/node-versions.mjs, before
+// anything is measured); the versions run one after the other, never at once.
+// The package is built first (`npm run build`) for the import group; --no-build skips that.
+// The other arguments are passed to benchmarks/run.mjs. About 4 minutes per version with --http.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpInstrumentationFigures, overheadRatio, pairedDifference, renderResults } from '../benchmarks/report.mjs';
+import { parseMajor, resolveNode } from './node-versions.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const passThrough = process.argv.slice(2);
-const json = join(mkdtempSync(join(os.tmpdir(), 'bench-')), 'results.json');
-const keep = join(root, '.cache/bench/latest.json');
-const command = ['node', 'benchmarks/run.mjs', ...passThrough].join(' ');
+const argv = process.argv.slice(2);
+const nodesArg = argv.find((a) => a.startsWith('--nodes='));
+const majors = (nodesArg ? nodesArg.slice('--nodes='.length) : '20,24').split(',').filter(Boolean).map(parseMajor);
+const build = !argv.includes('--no-build');
+const passThrough = argv.filter((a) => !a.startsWith('--nodes=') && a !== '--no-build' && !a.startsWith('--node=') && !a.startsWith('--json='));
+const tmp = mkdtempSync(join(os.tmpdir(), 'bench-'));
+const keepDir = join(root, '.cache/bench');
+const say = (m) => process.stderr.write(`bench-doc: ${m}\n`);
 
-const loadBefore = os.loadavg();
-const run = spawnSync(process.execPath, [join(root, 'benchmarks/run.mjs'), ...passThrough, `--json=${json}`], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-if (run.status !== 0) process.exit(run.status ?? 1);
-const loadAfter = os.loadavg();
-const results = JSON.parse(readFileSync(json, 'utf8'));
-// The raw samples too (not committed: .cache/ is ignored), for the README's figures and for checking.
-mkdirSync(dirname(keep), { recursive: true });
-writeFileSync(keep, JSON.stringify(results));
+if (build) {
+  say('npm run build (the import group measures the built package)');
+  const b = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+// Every binary first, so that no download overlaps a measurement.
+const nodes = [];
+for (const major of majors) nodes.push(await resolveNode(major, { log: say }));
+
+const runs = [];
+for (const target of nodes) {
+  const json = join(tmp, `results-${target.major}.json`);
+  const args = [join(root, 'benchmarks/run.mjs'), ...passThrough, `--node=${target.major}`, `--json=${json}`];
+  say(`Node v${target.version}: node ${args.map((a) => a.replace(`${root}/`, '')).join(' ')}`);
+  const loadBefore = os.loadavg();
+  const run = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+  const loadAfter = os.loadavg();
+  const results = JSON.parse(readFileSync(json, 'utf8'));
+  runs.push({ target, results, loadBefore, loadAfter, command: ['node benchmarks/run.mjs', ...passThrough, `--node=${target.major}`].join(' ') });
+  // The raw samples too (not committed: .cache/ is ignored), for the README's figures and for checking.
+  mkdirSync(keepDir, { recursive: true });
+  writeFileSync(join(keepDir, `latest-node${target.major}.json`), JSON.stringify(results));
+}
+writeFileSync(join(keepDir, 'latest.json'), JSON.stringify({ nodes: runs.map((r) => r.results) }));
 
 const cpus = os.cpus();
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
@@ -29,69 +58,103 @@ const tsxVersion = JSON.parse(readFileSync(join(root, 'node_modules/tsx/package.
 const versions = ['zipkin', '@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-zipkin', '@opentelemetry/context-async-hooks', '@opentelemetry/instrumentation-undici', '@opentelemetry/instrumentation-http', 'zipkin-instrumentation-fetch']
   .map((p) => `${p} ${JSON.parse(readFileSync(join(root, 'node_modules', p, 'package.json'), 'utf8')).version}`)
   .join(', ');
-
-// Headline figures: the 100-concurrent-siblings cell with the quick workload, the fan-out this library is for.
-const core = results.groups.find((g) => g.group === 'core');
-const cell = (w, s) => core?.cells.find((c) => c.workload === w && c.shape === s);
-const fan = cell('async () => 1', '100 concurrent');
-const seq = cell('async () => 1', 'sequential');
 const DS = 'deferred-span sampled';
-const headline = [];
-if (fan && seq) {
+
+/**
+ * The headline figures of one run as rows { label, cells: [concurrent, sequential] }: for the
+ * traced-call figures the 100-concurrent-siblings and sequential cells of the quick workload (the
+ * fan-out this library is for), for HTTP instrumentation its concurrent and sequential requests;
+ * a figure that has no shape is in the first cell, or in both with its unit, as the label says.
+ * No label holds a `|`: it would split the table's cell.
+ */
+function headlineRows(results) {
+  const rows = [];
+  const row = (label, a, b = '') => rows.push({ label, cells: [a, b] });
+  const cellOf = (group, shape) => results.groups.find((g) => g.group === group)?.cells.find((c) => c.workload === 'async () => 1' && c.shape === shape);
+  const fan = cellOf('core', '100 concurrent');
+  const seq = cellOf('core', 'sequential');
+  const both = (f) => [f(fan), f(seq)];
   const over = (c, name) => pairedDifference(c, name, c.baseline);
-  headline.push(
-    `| figure (median of per-round paired values) | 100 concurrent siblings | sequential awaits |`,
-    `| --- | ---: | ---: |`,
-    `| sampled span, encoding included, ns over the bare call | ${fmt(over(fan, DS))} | ${fmt(over(seq, DS))} |`,
-    `| … as a fraction of the naive recorder's cost (target ≤ 0.5) | ${fmt(overheadRatio(fan, DS, 'naive recorder'), 2)} | ${fmt(overheadRatio(seq, DS, 'naive recorder'), 2)} |`,
-    `| OpenTelemetry's cost ÷ ours (target ≥ 4) | ${fmt(overheadRatio(fan, 'OpenTelemetry explicit parent', DS), 1)} | ${fmt(overheadRatio(seq, 'OpenTelemetry explicit parent', DS), 1)} |`,
-    `| zipkin-js's cost ÷ ours (target ≥ 5) | ${fmt(overheadRatio(fan, 'zipkin-js', DS), 1)} | ${fmt(overheadRatio(seq, 'zipkin-js', DS), 1)} |`,
-    `| unsampled call, ns over the bare call (target ≤ 50) | ${fmt(over(fan, 'deferred-span unsampled'))} | ${fmt(over(seq, 'deferred-span unsampled'))} |`,
-    `| the bare call against itself, ns (noise control: a difference this size means nothing) | ${fmt(over(fan, 'bare again (noise control)'))} | ${fmt(over(seq, 'bare again (noise control)'))} |`,
-  );
-  const als = results.groups.find((g) => g.group === 'als');
-  const alsCell = (sh) => als?.cells.find((c) => c.workload === 'async () => 1' && c.shape === sh);
-  if (als) headline.push(`| OpenTelemetry with AsyncLocalStorage ÷ ours, own process (target ≥ 4) | ${fmt(overheadRatio(alsCell('100 concurrent'), 'OpenTelemetry AsyncLocalStorage', DS), 1)} | ${fmt(overheadRatio(alsCell('sequential'), 'OpenTelemetry AsyncLocalStorage', DS), 1)} |`);
-  const orph = results.groups.find((g) => g.group === 'orphans');
-  const orphCell = (sh) => orph?.cells.find((c) => c.workload === 'async () => 1' && c.shape === sh);
+  if (fan && seq) {
+    row('sampled span, encoding included, ns over the bare call', ...both((c) => fmt(over(c, DS))));
+    row("… as a fraction of the naive recorder's cost (target ≤ 0.5)", ...both((c) => fmt(overheadRatio(c, DS, 'naive recorder'), 2)));
+    row("OpenTelemetry's cost ÷ ours (target ≥ 4)", ...both((c) => fmt(overheadRatio(c, 'OpenTelemetry explicit parent', DS), 1)));
+    row("zipkin-js's cost ÷ ours (target ≥ 5)", ...both((c) => fmt(overheadRatio(c, 'zipkin-js', DS), 1)));
+    row('unsampled call, ns over the bare call (target ≤ 50)', ...both((c) => fmt(over(c, 'deferred-span unsampled'))));
+    row('the bare call against itself, ns (noise control: a difference this size means nothing)', ...both((c) => fmt(over(c, 'bare again (noise control)'))));
+  }
+  const alsFan = cellOf('als', '100 concurrent');
+  const alsSeq = cellOf('als', 'sequential');
+  if (alsFan && alsSeq) {
+    const als = (f) => [f(alsFan), f(alsSeq)];
+    row('OpenTelemetry with AsyncLocalStorage ÷ ours, own process (target ≥ 4)', ...als((c) => fmt(overheadRatio(c, 'OpenTelemetry AsyncLocalStorage', DS), 1)));
+    row('… ns over the bare call in that process: OpenTelemetry with AsyncLocalStorage / ours', ...als((c) => `${fmt(over(c, 'OpenTelemetry AsyncLocalStorage'))} / ${fmt(over(c, DS))}`));
+  }
+  const orphFan = cellOf('orphans', '100 concurrent');
+  const orphSeq = cellOf('orphans', 'sequential');
   const ON = 'deferred-span sampled, orphan tracking on';
   const OFF = 'deferred-span sampled, orphan tracking off';
-  if (orph) headline.push(`| cost of \`trackOrphans: true\` per sampled span, ns (on − off) | ${fmt(pairedDifference(orphCell('100 concurrent'), ON, OFF))} | ${fmt(pairedDifference(orphCell('sequential'), ON, OFF))} |`);
+  if (orphFan && orphSeq) row('cost of `trackOrphans: true` per sampled span, ns (on − off)', fmt(pairedDifference(orphFan, ON, OFF)), fmt(pairedDifference(orphSeq, ON, OFF)));
   if (results.memory) {
     const m = results.memory.inFlight;
-    headline.push(`| bytes per span in flight over the bare call (target ≤ 300) | ${fmt(m[DS].overBare)} | |`);
+    row('bytes per span in flight over the bare call (target ≤ 300)', fmt(m[DS].overBare));
     const t = m['deferred-span sampled, trackOrphans'];
-    if (t) headline.push(`| … with \`trackOrphans: true\` | ${fmt(t.overBare)} | |`);
-    headline.push(`| heap growth over ${fmt(results.memory.growth.calls)} sampled calls | ${fmt(results.memory.growth.growthBytes / 1024)} KiB | |`);
+    if (t) row('… with `trackOrphans: true`', fmt(t.overBare));
+    row(`heap growth over ${fmt(results.memory.growth.calls)} sampled calls, KiB`, fmt(results.memory.growth.growthBytes / 1024));
   }
   if (results.eventLoop) {
     const e = results.eventLoop.longestBlockMillis;
-    headline.push(`| longest event-loop block for a ${fmt(results.eventLoop.calls)}-span burst, ms (untraced ${fmt(e.untraced, 1)}): memory / NDJSON file / HTTP sink | ${fmt(e.memorySink, 1)} / ${fmt(e.ndjsonFileSink, 1)} / ${fmt(e.zipkinHttpSink, 1)} | |`);
+    row(`longest event-loop block for a ${fmt(results.eventLoop.calls)}-span burst, ms: untraced / memory / NDJSON file / HTTP sink`, `${fmt(e.untraced, 1)} / ${fmt(e.memorySink, 1)} / ${fmt(e.ndjsonFileSink, 1)} / ${fmt(e.zipkinHttpSink, 1)}`);
   }
-  if (results.http) headline.push(`| HTTP sink to a local Zipkin: CPU per span sent, µs; highest offered rate held with 0 dropped, spans/s | ${fmt(results.http.cpuPerSpanNs / 1000, 1)} µs | ${fmt(Math.max(0, ...results.http.sustained.filter((r) => r.ok).map((r) => r.rate)))}/s |`);
+  if (results.http) {
+    row('HTTP sink to a local Zipkin: CPU per span sent, and the highest offered rate held with 0 dropped', `${fmt(results.http.cpuPerSpanNs / 1000, 1)} µs`, `${fmt(Math.max(0, ...results.http.sustained.filter((r) => r.ok).map((r) => r.rate)))}/s`);
+  }
+  const hi = results.httpInstrumentation;
+  if (hi) {
+    const f = (side, shape) => httpInstrumentationFigures(hi, side, shape);
+    const shapes = (g) => [g('concurrent'), g('sequential')];
+    const pct = (side, name) => shapes((sh) => `${fmt(f(side, sh)?.alternatives?.[name]?.percentOfBare, 1)} %`);
+    const ratio = (side, name) => shapes((sh) => fmt(f(side, sh)?.alternatives?.[name]?.ratioToOurs, 1));
+    const bare = (side) => shapes((sh) => fmt((f(side, sh)?.bareNs ?? NaN) / 1000, 0));
+    row(`a bare loopback \`fetch\`'s own CPU per request, µs (${hi.concurrency} concurrent / sequential requests)`, ...bare('client'));
+    row('`span.fetch` CPU over a bare loopback `fetch`, % (target < 3 %)', ...pct('client', 'deferred-span span.fetch'));
+    row('… OpenTelemetry (instrumentation-undici) ÷ ours (target ≥ 4)', ...ratio('client', 'OpenTelemetry instrumentation-undici'));
+    row(`a bare \`http.createServer\` handler's own CPU per request, µs (${hi.concurrency} concurrent / sequential requests)`, ...bare('server'));
+    row('`tracer.httpHandler` CPU over a bare `http.createServer` handler, % (target < 3 %)', ...pct('server', 'deferred-span tracer.httpHandler'));
+    row('… OpenTelemetry (instrumentation-http) ÷ ours (target ≥ 4)', ...ratio('server', 'OpenTelemetry instrumentation-http'));
+  }
+  const imp = results.import;
+  if (imp) {
+    const c = (key) => imp.cases.find((x) => x.key === key);
+    const cost = (key) => (c(key) ? [`${fmt(c(key).overBareMs, 1)} ms`, `${fmt(c(key).overBareRssMB, 1)} MB`] : ['n/a', 'n/a']);
+    row("`import { createTracer, memorySink } from 'deferred-span'`, over a bare `node`: time until ready, and RSS", ...cost('core'));
+    row("… `import * from 'deferred-span'`", ...cost('all'));
+    row('… for comparison: OpenTelemetry SDK + Zipkin exporter', ...cost('otel'));
+    row('… for comparison: zipkin-js', ...cost('zipkinJs'));
+  }
+  return rows;
 }
-// HTTP instrumentation: its concurrent figures in the first column, its sequential ones in the second.
-const hi = results.httpInstrumentation;
-if (hi) {
-  if (headline.length === 0) headline.push(`| figure (median of per-round paired values) | concurrent | sequential |`, `| --- | ---: | ---: |`);
-  const f = (side, shape) => httpInstrumentationFigures(hi, side, shape)?.alternatives ?? {};
-  const pct = (side, shape, name) => `${fmt(f(side, shape)[name]?.percentOfBare, 1)} %`;
-  const ratio = (side, shape, name) => fmt(f(side, shape)[name]?.ratioToOurs, 1);
-  const bare = (side, shape) => fmt((httpInstrumentationFigures(hi, side, shape)?.bareNs ?? NaN) / 1000, 0);
-  const both = (g) => `${g('concurrent')} | ${g('sequential')}`;
-  const C = 'deferred-span span.fetch';
-  const S = 'deferred-span tracer.httpHandler';
-  headline.push(
-    `| \`span.fetch\` CPU over a bare loopback \`fetch\`, % (target < 3 %); ${hi.concurrency} concurrent / sequential requests (a bare request's own CPU: ${bare('client', 'concurrent')} / ${bare('client', 'sequential')} µs) | ${both((sh) => pct('client', sh, C))} |`,
-    `| … OpenTelemetry (instrumentation-undici) ÷ ours (target ≥ 4) | ${both((sh) => ratio('client', sh, 'OpenTelemetry instrumentation-undici'))} |`,
-    `| \`tracer.httpHandler\` CPU over a bare \`http.createServer\` handler, % (target < 3 %); ${hi.concurrency} concurrent / sequential requests (a bare request's own CPU: ${bare('server', 'concurrent')} / ${bare('server', 'sequential')} µs) | ${both((sh) => pct('server', sh, S))} |`,
-    `| … OpenTelemetry (instrumentation-http) ÷ ours (target ≥ 4) | ${both((sh) => ratio('server', sh, 'OpenTelemetry instrumentation-http'))} |`,
-  );
-}
+
+// One table, the versions side by side: the union of their rows, in order.
+const perVersion = runs.map((r) => new Map(headlineRows(r.results).map((row) => [row.label, row.cells])));
+const labels = [];
+for (const m of perVersion) for (const label of m.keys()) if (!labels.includes(label)) labels.push(label);
+const versionName = (r) => `Node ${r.target.major}`;
+const headline = [
+  `| figure (median of per-round paired values) | ${runs.map((r) => `${versionName(r)}: concurrent | ${versionName(r)}: sequential`).join(' | ')} |`,
+  `| --- |${runs.map(() => ' ---: | ---: |').join('')}`,
+  ...labels.map((label) => `| ${label} | ${perVersion.map((m) => (m.get(label) ?? ['', '']).join(' | ')).join(' | ')} |`),
+];
+const nodeList = runs.map((r) => `v${r.target.version}${r.target.source === 'current' ? ' (the Node that ran the script)' : ` (the official binary, npm package node-${process.platform}-${process.arch}@${r.target.version}, in .cache/node/${r.target.major}/)`}`).join(', ');
+const loads = runs.map((r) => `Node ${r.target.major}: ${r.loadBefore.map((x) => x.toFixed(2)).join(', ')} before, ${r.loadAfter.map((x) => x.toFixed(2)).join(', ')} after`).join('; ');
+const first = runs[0].results;
+const core = first.groups.find((g) => g.group === 'core');
+const startedAt = runs[0].results.startedAt;
+const finishedAt = runs.at(-1).results.finishedAt;
 
 const doc = `# Benchmarks
 
-Generated by \`${['node scripts/bench-doc.mjs', ...passThrough].join(' ')}\` on ${results.startedAt} (finished ${results.finishedAt}).
+Generated by \`${['node scripts/bench-doc.mjs', ...argv].join(' ')}\` on ${startedAt} (finished ${finishedAt}).
 Do not edit by hand: run the script again.
 
 ## Machine
@@ -99,14 +162,21 @@ Do not edit by hand: run the script again.
 - CPU: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} logical cores
 - Memory: ${fmt(os.totalmem() / 2 ** 30, 1)} GiB
 - OS: ${os.type()} ${os.release()} (${os.arch()})
-- Node.js ${process.version}, tsx ${tsxVersion}; ${versions}
-- Load average (1, 5, 15 min) before the run: ${loadBefore.map((x) => x.toFixed(2)).join(', ')}; after: ${loadAfter.map((x) => x.toFixed(2)).join(', ')}.
+- Node.js ${nodeList}
+- tsx ${tsxVersion}; ${versions}
+- Load average (1, 5, 15 min) around each version's run: ${loads}.
   A load above the core count means other processes shared the CPUs: absolute times then stretch,
   and only the ratios within one interleaved round are meaningful.
 
 ## How it is measured
 
-Command: \`${command}\` (\`npm run bench\`). Each group runs in its own process, because
+Commands: ${runs.map((r) => `\`${r.command}\``).join(', then ')} (\`npm run bench -- --node <major>\`). Every
+Node version runs the same benchmarks, one version after the other, never two at once; each process of
+a run (the groups, their children) is that version's \`node\`. Node 24 backs AsyncLocalStorage with
+AsyncContextFrame where Node 20 uses async_hooks, which is what the OpenTelemetry AsyncLocalStorage
+figures of the two versions compare.
+
+Each group runs in its own process, because
 AsyncLocalStorage (OpenTelemetry's context manager) slows every promise of the process once installed;
 each group has its own bare baseline. Within a group the scenarios are interleaved round by round (the
 order rotates each round), each sample is ${fmt(core?.calls ?? NaN)} calls, after ${fmt(core?.warmupCalls ?? NaN)}
@@ -165,13 +235,20 @@ batch records.
   handler; **\`tracer.httpHandler\`** (a SERVER span joining the client's); OpenTelemetry's
   **instrumentation-http** (the same SDK setup).
 
+Import cost (benchmarks/import.mjs): fresh processes of the version's \`node\`, each importing the built
+package by its name (\`dist/\`, built by \`npm run build\` first) and reporting the time since the process
+started and its RSS; the cases of one round run one after another, and a figure is the median of each
+round's difference from a bare \`node\` of that round, against OpenTelemetry's SDK and zipkin-js.
+
 ## Headline
+
+"Concurrent" is 100 concurrent siblings for the traced-call figures and ${runs[0].results.httpInstrumentation?.concurrency ?? 16} concurrent requests
+for the HTTP instrumentation; a figure without the two shapes is in the first column of its version, or
+in both as the figure's label says, each with its unit.
 
 ${headline.join('\n')}
 
-## Results
-
-${renderResults(results)}
+${runs.map((r) => `## Results on Node.js v${r.target.version}\n\n${renderResults(r.results)}`).join('\n\n')}
 `;
 writeFileSync(join(root, 'docs/benchmarks.md'), doc.replace(/\n{3,}/g, '\n\n'));
 process.stdout.write(`wrote docs/benchmarks.md\n`);

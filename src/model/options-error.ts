@@ -1,5 +1,3 @@
-import type { z } from 'zod';
-
 /** Thrown when options are invalid. Its message names each bad option, what was expected and how to fix it. */
 export class OptionsError extends TypeError {
   /** One line per problem, `path: what was expected`. */
@@ -56,7 +54,7 @@ export function unknownOptions(path: string, keys: readonly string[], known: Ite
 /**
  * The options check of calls that take few options and may run often (startSpan, span.fetch): a
  * misspelt key must not be ignored (`parnet: root` would start a new trace), so an unknown key
- * throws with the closest known one; a non-object gets a sentence. A for-in over a few keys, no zod.
+ * throws with the closest known one; a non-object gets a sentence. A for-in over a few keys.
  * Values are the caller's to check. `example` shows the shape, e.g. `{ name, kind, parent }`.
  * @throws {OptionsError} naming the key or the wrong argument.
  */
@@ -76,35 +74,4 @@ export function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   const t = typeof value;
   return t === 'object' || t === 'undefined' ? t : `a ${t}`;
-}
-
-/** The keys a zod object schema knows, for suggestions. */
-function knownKeys(schema: unknown): string[] {
-  let s = schema as { shape?: Record<string, unknown>; def?: { in?: unknown; innerType?: unknown; schema?: unknown } } | undefined;
-  for (let i = 0; i < 5 && s !== undefined && s.shape === undefined; i++) s = (s.def?.in ?? s.def?.innerType ?? s.def?.schema) as typeof s;
-  return s?.shape === undefined ? [] : Object.keys(s.shape);
-}
-
-/**
- * Parses `input` with `schema`, or throws an `OptionsError` naming every bad option by its path.
- * A non-object gets a sentence, an unknown key the closest known name, and options that throw while
- * read (a Proxy, a throwing getter) an `OptionsError` too, never the raw error.
- */
-export function parseOptions<T>(where: string, schema: z.ZodType<T>, input: unknown): T {
-  if (input !== undefined && input !== null && (typeof input !== 'object' || Array.isArray(input))) {
-    throw new OptionsError(where, [`(options): expected an options object, like ${where}({ … }), got ${kindOf(input)}`]);
-  }
-  let result: ReturnType<typeof schema.safeParse>;
-  try {
-    result = schema.safeParse(input ?? {});
-  } catch (error) {
-    throw new OptionsError(where, [`(options): reading the options threw (${error instanceof Error ? error.message : 'a non-Error'}); pass a plain object`]);
-  }
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(options)';
-    if (issue.code === 'unrecognized_keys') return unknownOptions(path, issue.keys, issue.path.length === 0 ? knownKeys(schema) : []);
-    return `${path}: ${issue.message}`;
-  });
-  throw new OptionsError(where, problems);
 }

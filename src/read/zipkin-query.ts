@@ -1,4 +1,5 @@
-import { parseSpan, type ZipkinSpan } from '../model/zipkin-span.js';
+import type { ZipkinSpan } from '../model/zipkin-span.js';
+import { parseSpan } from '../model/zipkin-span-schema.js';
 import { CredentialRedactor, MIN_SECRET_LENGTH } from '../model/redaction.js';
 
 /** Spans read from a Zipkin server, with the ones that failed validation described. */

@@ -1,7 +1,6 @@
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { z } from 'zod';
-import { parseOptions } from '../model/options-error.js';
+import { arrayOf, integer, oneOf, optional, parseOptions } from '../model/option-rules.js';
 import type { FlushOptions, FlushResult } from '../model/sink.js';
 
 /** What the exit handling uses of a tracer. */
@@ -48,12 +47,10 @@ const RERAISE_GRACE_MILLIS = 1000;
 const millis = 'expected an integer >= 0 (milliseconds), like 5000';
 
 /** The one check of `flushOnExit` options, used by `flushOnExit()` and by `createTracer({ flushOnExit })`. */
-export const flushOnExitOptionsSchema = z.strictObject({
-  timeoutMillis: z.number({ error: millis }).int({ error: millis }).min(0, { error: millis }).optional(),
-  signals: z
-    .array(z.enum(EXIT_SIGNALS, { error: `expected ${EXIT_SIGNALS.map((s) => `"${s}"`).join(', ')}` }), { error: `expected an array of ${EXIT_SIGNALS.map((s) => `"${s}"`).join(', ')}` })
-    .optional(),
-});
+export const flushOnExitOptionsShape = {
+  timeoutMillis: optional(integer(0, millis)),
+  signals: optional(arrayOf(oneOf(EXIT_SIGNALS, `expected ${EXIT_SIGNALS.map((s) => `"${s}"`).join(', ')}`), `expected an array of ${EXIT_SIGNALS.map((s) => `"${s}"`).join(', ')}`)),
+};
 
 /** One tracer's part in the exit handling. */
 interface Entry {
@@ -227,6 +224,6 @@ export function flushOnExit(tracer: ExitFlushable, options: FlushOnExitOptions =
   if (tracer === null || typeof tracer !== 'object' || typeof tracer.flush !== 'function' || typeof tracer.close !== 'function' || typeof tracer.stats !== 'function') {
     throw new TypeError('flushOnExit: tracer: expected a tracer from createTracer()');
   }
-  const o = parseOptions('flushOnExit', flushOnExitOptionsSchema, options);
+  const o = parseOptions('flushOnExit', flushOnExitOptionsShape, options);
   return watchExit(tracer, o.timeoutMillis ?? DEFAULT_EXIT_TIMEOUT_MILLIS, o.signals ?? DEFAULT_EXIT_SIGNALS);
 }

@@ -1,6 +1,5 @@
-import { randomFillSync } from 'node:crypto';
-
-// One randomFillSync per 1,024 IDs: crypto quality without a syscall per ID.
+// One getRandomValues per 1,024 IDs: crypto quality without a syscall per ID. The global Web
+// Crypto, not node:crypto, whose import loads all of it (ciphers, keys, X.509) at startup.
 const POOL_BYTES = 8192;
 const pool = Buffer.alloc(POOL_BYTES);
 // The same bytes as 32-bit words: a span's own ID is kept as two of them (no string per span).
@@ -13,7 +12,7 @@ for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
 /** Takes `n` (8 or 16) contiguous bytes of the pool; returns where they start. */
 function take(n: number): number {
   if (offset > POOL_BYTES - n) {
-    randomFillSync(pool);
+    crypto.getRandomValues(pool);
     offset = 0;
   }
   const at = offset;

@@ -1,10 +1,13 @@
 // Checks a span against Zipkin's v2 model (shared/specs/zipkin2-api.yaml), read by hand into code.
 // Zipkin rejects a whole POSTed batch for one bad span, so tests hold every emitted span to this.
-// test/zipkin-spec-helper.test.ts pins the rules below to the text of the yaml.
+// test/zipkin-spec-helper-pins-yaml.test.ts pins the rules below to the text of the yaml.
 import { AssertionError } from 'node:assert';
+import { sharedFile } from './shared.js';
 
+/** The spec's path under shared/ (beside the repository root; see helpers/shared.ts). */
+export const ZIPKIN_SPEC = 'specs/zipkin2-api.yaml';
 /** Where the spec lives: beside the repository root (in CI a copy of shared/ sits beside the clone). */
-export const ZIPKIN_SPEC_URL = new URL('../../../shared/specs/zipkin2-api.yaml', import.meta.url);
+export const ZIPKIN_SPEC_URL = sharedFile(ZIPKIN_SPEC);
 
 /** The yaml's Span.traceId pattern, anchored: 16 or 32 (the lengths Zipkin reads) lowercase hex. */
 export const TRACE_ID = /^(?:[a-f0-9]{16}|[a-f0-9]{32})$/;
