@@ -1,3 +1,5 @@
+/// <reference types="node" preserve="true" />
+// Named for TypeScript 7 users, whose default loads no @types: our declarations use Node's types.
 export { createTracer } from './setup/create-tracer.js';
 export type { Tracer } from './setup/create-tracer.js';
 export type { HttpClientOptions, TracerFetchOptions } from './http/client.js';
@@ -10,12 +12,16 @@ export { DEFAULT_MAP_CONCURRENCY } from './jobs/map.js';
 export type { MapFunction, MapItemFn, MapOptions, MapProgress, MapSummary } from './jobs/map.js';
 export { progressLine, formatProgress, formatSummary, formatDuration } from './jobs/progress.js';
 export type { ProgressLine, ProgressLineOptions, ProgressStream } from './jobs/progress.js';
-export type { Span, TracedOptions, Parent, ZipkinTraceIdLike, HttpClientSpanOptions } from './record/span-api.js';
+export type { Span, SpanEnv, TracedOptions, Parent, ZipkinTraceIdLike, HttpClientSpanOptions } from './record/span-api.js';
 export type { SpanKind, SpanRecord, Annotation } from './model/span-record.js';
 export type { SpanContext, SamplingOnlyContext, ExtractedContext } from './model/span-context.js';
 export type { Endpoint } from './model/endpoint.js';
 export { extractB3, b3Headers, b3Stats, onMalformedB3 } from './propagation/b3.js';
 export type { HeadersLike } from './propagation/b3.js';
+export { extractW3C, w3cStats } from './propagation/w3c.js';
+export { extractEnv } from './propagation/formats.js';
+export type { PropagationFormat, HeadersOptions } from './propagation/formats.js';
+export type { Carrier, HeaderValue } from './propagation/carrier.js';
 export { OptionsError } from './model/options-error.js';
 export type { TracerOptions } from './record/tracer-options.js';
 export type { Sink, SinkStats, DropCounts, FlushOptions, FlushResult, Transport, OutgoingBatch, SendOutcome } from './model/sink.js';

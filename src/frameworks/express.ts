@@ -1,7 +1,9 @@
+/// <reference types="node" preserve="true" />
+// Named for TypeScript 7 users, whose default loads no @types: our declarations use Node's types.
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { checkServerOptions, startServerSpan, type HttpServerOptions, type ServerSpan } from '../http/server.js';
 import type { Span } from '../record/span-api.js';
-import type { RecordingTracer } from '../record/tracer.js';
+import type { ServerTracer } from '../http/server.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- @types/express's own augmentation point
@@ -55,7 +57,7 @@ function watchRoute(req: Request, server: ServerSpan): void {
  * app.use(errorTracing());
  * @throws {OptionsError} at once for a bad option, naming it; {TypeError} when `tracer` has no `startSpan`.
  */
-export function tracing(tracer: Pick<RecordingTracer, 'startSpan'>, options?: HttpServerOptions): RequestHandler {
+export function tracing(tracer: ServerTracer, options?: HttpServerOptions): RequestHandler {
   if (typeof tracer?.startSpan !== 'function') throw new TypeError('tracing (deferred-span/express): tracer: expected a tracer from createTracer');
   const o = checkServerOptions('tracing (deferred-span/express)', options);
   return function tracingMiddleware(req, res, next) {

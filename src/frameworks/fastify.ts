@@ -1,8 +1,10 @@
+/// <reference types="node" preserve="true" />
+// Named for TypeScript 7 users, whose default loads no @types: our declarations use Node's types.
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { checkServerOptions, startServerSpan, type HttpServerOptions, type ServerSpan } from '../http/server.js';
 import { OptionsError, kindOf } from '../model/options-error.js';
 import type { Span } from '../record/span-api.js';
-import type { RecordingTracer } from '../record/tracer.js';
+import type { ServerTracer } from '../http/server.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,7 +16,7 @@ declare module 'fastify' {
 /** Options of the fastify `tracing` plugin: the tracer, and the server span options. */
 export interface FastifyTracingOptions extends HttpServerOptions {
   /** The tracer recording the spans, from `createTracer`. */
-  readonly tracer: Pick<RecordingTracer, 'startSpan'>;
+  readonly tracer: ServerTracer;
 }
 
 const WHERE = 'tracing (deferred-span/fastify)';

@@ -1,8 +1,10 @@
+/// <reference types="node" preserve="true" />
+// Named for TypeScript 7 users, whose default loads no @types: our declarations use Node's types.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { checkServerOptions, startServerSpan, type HttpServerOptions } from '../http/server.js';
 import type { Span } from '../record/span-api.js';
-import type { RecordingTracer } from '../record/tracer.js';
+import type { ServerTracer } from '../http/server.js';
 
 /** The hono environment of `tracing()`: @hono/node-server's bindings, and the span variable. */
 export interface TracingEnv {
@@ -29,7 +31,7 @@ const WHERE = 'tracing (deferred-span/hono)';
  * @throws {OptionsError} at once for a bad option, naming it; {TypeError} when `tracer` has no
  * `startSpan`, and on a request not served by `@hono/node-server`.
  */
-export function tracing(tracer: Pick<RecordingTracer, 'startSpan'>, options?: HttpServerOptions): MiddlewareHandler<TracingEnv> {
+export function tracing(tracer: ServerTracer, options?: HttpServerOptions): MiddlewareHandler<TracingEnv> {
   if (typeof tracer?.startSpan !== 'function') throw new TypeError(`${WHERE}: tracer: expected a tracer from createTracer`);
   const o = checkServerOptions(WHERE, options);
   return async function tracingMiddleware(c, next) {

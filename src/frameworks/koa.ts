@@ -1,7 +1,9 @@
+/// <reference types="node" preserve="true" />
+// Named for TypeScript 7 users, whose default loads no @types: our declarations use Node's types.
 import type { Middleware } from 'koa';
 import { checkServerOptions, startServerSpan, type HttpServerOptions } from '../http/server.js';
 import type { Span } from '../record/span-api.js';
-import type { RecordingTracer } from '../record/tracer.js';
+import type { ServerTracer } from '../http/server.js';
 
 /** What `tracing()` puts in `ctx.state`. */
 export interface TracingState {
@@ -21,7 +23,7 @@ export interface TracingState {
  * router.get('/objects/:id', async (ctx) => (ctx.body = await (await ctx.state.span.fetch(url)).text()));
  * @throws {OptionsError} at once for a bad option, naming it; {TypeError} when `tracer` has no `startSpan`.
  */
-export function tracing(tracer: Pick<RecordingTracer, 'startSpan'>, options?: HttpServerOptions): Middleware<TracingState> {
+export function tracing(tracer: ServerTracer, options?: HttpServerOptions): Middleware<TracingState> {
   if (typeof tracer?.startSpan !== 'function') throw new TypeError('tracing (deferred-span/koa): tracer: expected a tracer from createTracer');
   const o = checkServerOptions('tracing (deferred-span/koa)', options);
   return async function tracingMiddleware(ctx, next) {

@@ -1,11 +1,14 @@
 import { errorMonitor } from 'node:events';
-import http from 'node:http';
-import https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Endpoint } from '../model/endpoint.js';
 import { checkOptionKeys } from '../model/options-error.js';
 import type { Parent, Span } from '../record/span-api.js';
 import type { RecordingTracer } from '../record/tracer.js';
+import { helperHeaders } from '../record/span.js';
 import { peerOf } from './server.js';
 import { watchWire } from './wire.js';
 
@@ -223,7 +226,7 @@ export function tracedFetch(
   const call = startClientSpan(tracer, parent, method, url, options);
   const span = call.span;
   const baseHeaders = init?.headers ?? (input instanceof Request ? input.headers : undefined);
-  const nextInit: RequestInit = { ...init, headers: withPropagation(baseHeaders, span.b3Headers()) };
+  const nextInit: RequestInit = { ...init, headers: withPropagation(baseHeaders, helperHeaders(span)) };
   call.watch();
   let pending: Promise<Response>;
   try {
@@ -265,34 +268,42 @@ export function spanFetch(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Sp
   return tracedFetch(tracer, parent, input, init, options ?? {});
 }
 
+// node:http and node:https load on the first span.request: a tracer that never makes one pays nothing.
+const load = createRequire(import.meta.url);
+type RequestFn = typeof Http.request;
+let requestFns: { readonly http: RequestFn; readonly https: RequestFn } | undefined;
+function requestFunctions(): { readonly http: RequestFn; readonly https: RequestFn } {
+  return (requestFns ??= { http: (load('node:http') as typeof Http).request, https: (load('node:https') as typeof Https).request });
+}
+
 /** The arguments of `http.request`: a URL or options, then options, then the callback. */
-type RequestArgs = [url: string | URL | http.RequestOptions, options?: http.RequestOptions | ((res: http.IncomingMessage) => void), callback?: (res: http.IncomingMessage) => void];
+type RequestArgs = [url: string | URL | RequestOptions, options?: RequestOptions | ((res: IncomingMessage) => void), callback?: (res: IncomingMessage) => void];
 
 /**
  * `span.request(...)`: `http.request` (or `https.request` for an https URL or protocol) with one
  * CLIENT span, the propagation headers set before anything is sent, ended at the response's end or
  * close, or at the request's error or close.
  */
-export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, args: RequestArgs, options?: HttpClientOptions): http.ClientRequest {
+export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, args: RequestArgs, options?: HttpClientOptions): ClientRequest {
   checkOptionKeys('span.request', options, CLIENT_KEYS, CLIENT_EXAMPLE);
   const o = options ?? {};
   const [first, second, third] = args;
-  const reqOptions: http.RequestOptions = typeof second === 'object' && second !== null ? second : {};
+  const reqOptions: RequestOptions = typeof second === 'object' && second !== null ? second : {};
   const callback = typeof second === 'function' ? second : third;
   const secure = (first instanceof URL ? first.protocol : typeof first === 'string' ? new URL(first).protocol : (first.protocol ?? reqOptions.protocol ?? 'http:')) === 'https:';
   const target = first instanceof URL || typeof first === 'string' ? new URL(String(first)) : undefined;
-  const merged: http.RequestOptions = target === undefined ? { ...(first as http.RequestOptions), ...reqOptions } : reqOptions;
+  const merged: RequestOptions = target === undefined ? { ...(first as RequestOptions), ...reqOptions } : reqOptions;
   const method = String(merged.method ?? 'GET').toUpperCase();
   const host = merged.hostname ?? merged.host ?? 'localhost';
   const url = target ?? new URL(`${secure ? 'https' : 'http'}://${String(host).includes(':') && !String(host).startsWith('[') ? `[${host}]` : host}${merged.port !== undefined ? `:${merged.port}` : ''}${merged.path ?? '/'}`);
   const call = startClientSpan(tracer, parent, method, url, o);
   const span = call.span;
   const given = merged.headers;
-  const b3 = span.b3Headers();
+  const b3 = helperHeaders(span);
   // node:http also takes headers as a flat [name, value, …] array.
   const headers = Array.isArray(given) ? [...(given as readonly string[]), ...Object.entries(b3).flat()] : (withPropagation(given, b3) as Record<string, string>);
-  const finalOptions: http.RequestOptions = { ...merged, headers };
-  const request = secure ? https.request : http.request;
+  const finalOptions: RequestOptions = { ...merged, headers };
+  const request = secure ? requestFunctions().https : requestFunctions().http;
   const req = target === undefined ? request(finalOptions, callback) : request(target, finalOptions, callback);
   req.once('finish', () => span.annotate('ws'));
   req.once('socket', (socket) => {

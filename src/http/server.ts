@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Endpoint } from '../model/endpoint.js';
 import { checkOptionKeys, OptionsError } from '../model/options-error.js';
-import { extractB3 } from '../propagation/b3.js';
 import { hasOwnTag, renameSpan, spanEnded } from '../record/span.js';
 import type { Span } from '../record/span-api.js';
+import { extractB3 } from '../propagation/b3.js';
 import type { RecordingTracer } from '../record/tracer.js';
 
 /** Options of `tracer.httpHandler` and of the framework adapters. */
@@ -86,17 +86,21 @@ export interface ServerSpan {
   beforeEnd(fn: () => void): void;
 }
 
+/** What the server helpers need of a tracer: `startSpan`, and `extract` (B3 alone without it). */
+export type ServerTracer = Pick<RecordingTracer, 'startSpan'> & Partial<Pick<RecordingTracer, 'extract'>>;
+
 /**
  * Starts the SERVER span of one request and ends it on `res`'s `'close'`, which fires however the
  * exchange ends (`'finish'` never fires when the client aborts). The parent is read from the
  * request's own headers, never from shared state.
  */
-export function startServerSpan(tracer: Pick<RecordingTracer, 'startSpan'>, req: IncomingMessage, res: ServerResponse, options: HttpServerOptions = {}): ServerSpan {
+export function startServerSpan(tracer: ServerTracer, req: IncomingMessage, res: ServerResponse, options: HttpServerOptions = {}): ServerSpan {
   const method = (req.method ?? 'GET').toUpperCase();
   let route = options.route;
   const given = typeof options.name === 'function' ? safeName(options.name, req) : options.name;
   const nameFor = (): string => given ?? (route === undefined ? method : `${method} ${route}`);
-  const parent = extractB3(req.headers) ?? null;
+  // In the tracer's formats; a W3C parent is never joined (W3C has no shared spans): a child then.
+  const parent = (tracer.extract === undefined ? extractB3(req.headers) : tracer.extract(req.headers)) ?? null;
   const join = options.join ?? true;
   const remote = peerOf(req.socket?.remoteAddress, req.socket?.remotePort);
   const span = tracer.startSpan(nameFor(), {
@@ -178,7 +182,7 @@ export type TracedRequestListener = (span: Span, req: IncomingMessage, res: Serv
  * swallowed: a synchronous throw is thrown again, a rejection rejects the promise the listener
  * returns, as without tracing.
  */
-export function httpHandler(tracer: Pick<RecordingTracer, 'startSpan'>, handler: TracedRequestListener, options?: HttpServerOptions): (req: IncomingMessage, res: ServerResponse) => unknown {
+export function httpHandler(tracer: ServerTracer, handler: TracedRequestListener, options?: HttpServerOptions): (req: IncomingMessage, res: ServerResponse) => unknown {
   if (typeof handler !== 'function') throw new TypeError('httpHandler: handler: expected a function (span, req, res) => void');
   const o = checkServerOptions('httpHandler', options);
   return function tracedRequestListener(req: IncomingMessage, res: ServerResponse): unknown {

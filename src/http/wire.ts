@@ -1,5 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { Endpoint } from '../model/endpoint.js';
+import { hasRemoteEndpoint, spanEnded } from '../record/span.js';
+import type { Span } from '../record/span-api.js';
 import { peerOf } from './server.js';
 
 /**
@@ -36,21 +38,27 @@ const watched = new Map<string, WireWatcher>();
 /** Requests already matched to a watcher: one header lookup per request, not one per event. */
 const byRequest = new WeakMap<object, WireWatcher | null>();
 
-/** The span ID in a request's B3 headers (multi or single), from undici's flat [name, value, …] array or raw header text. */
+/**
+ * The span ID a request carries: in its B3 headers (multi or single) or its W3C traceparent, from
+ * undici's flat [name, value, …] array or raw header text.
+ */
 function spanIdOf(headers: unknown): string | undefined {
   if (Array.isArray(headers)) {
+    let w3c: string | undefined;
     for (let i = 0; i + 1 < headers.length; i += 2) {
       const name = String(headers[i]).toLowerCase();
       if (name === 'x-b3-spanid') return String(headers[i + 1]);
       if (name === 'b3') return String(headers[i + 1]).split('-')[1];
+      if (name === 'traceparent') w3c = String(headers[i + 1]).slice(36, 52);
     }
-    return undefined;
+    return w3c;
   }
   if (typeof headers === 'string') {
     const multi = /(?:^|\r\n)x-b3-spanid:\s*([0-9a-f]{16})/i.exec(headers);
     if (multi) return multi[1];
     const single = /(?:^|\r\n)b3:\s*[0-9a-f]+-([0-9a-f]{16})/i.exec(headers);
-    return single?.[1];
+    if (single) return single[1];
+    return /(?:^|\r\n)traceparent:\s*[0-9a-f]{2}-[0-9a-f]{32}-([0-9a-f]{16})/i.exec(headers)?.[1];
   }
   return undefined;
 }
@@ -124,6 +132,57 @@ export function watchWire(spanId: string, watcher: WireWatcher): () => void {
       idle.unref();
     }
   };
+}
+
+/**
+ * Spans whose headers went to code of their own (`span.b3Headers()` passed to a plain `fetch`, an
+ * SDK's extra headers): the request that carries them is annotated on the span too. Bounded, and
+ * swept of ended spans, so a span that never sends its headers holds nothing for long.
+ */
+const handedOut = new Map<string, { readonly span: Span; readonly unwatch: () => void }>();
+const MAX_HANDED_OUT = 10_000;
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+/** Watches requests that carry `span`'s ID, for a span whose headers user code took. */
+export function watchHandedOut(span: Span, spanId: string): void {
+  // Already watched: by span.fetch's own call, or by an earlier hand-out.
+  if (watched.has(spanId)) return;
+  if (handedOut.size >= MAX_HANDED_OUT) dropHandedOut(handedOut.keys().next().value as string);
+  const open = (): boolean => !spanEnded(span);
+  const unwatch = watchWire(spanId, {
+    headersSent: (peer) => {
+      if (!open()) return;
+      span.annotate('ws');
+      if (peer !== undefined && !hasRemoteEndpoint(span)) span.setRemoteEndpoint(peer);
+    },
+    headersReceived: () => {
+      if (open()) span.annotate('wr');
+    },
+    // One request per hand-out: its end ends the watch.
+    bodyDone: () => dropHandedOut(spanId),
+    failed: () => dropHandedOut(spanId),
+  });
+  handedOut.set(spanId, { span, unwatch });
+  if (sweeper === undefined) {
+    sweeper = setInterval(sweepHandedOut, 1000);
+    sweeper.unref();
+  }
+}
+
+function dropHandedOut(spanId: string): void {
+  const entry = handedOut.get(spanId);
+  if (entry === undefined) return;
+  handedOut.delete(spanId);
+  entry.unwatch();
+}
+
+/** Ended spans are no longer watched; with nothing left the sweep stops. */
+function sweepHandedOut(): void {
+  for (const [id, { span }] of handedOut) if (spanEnded(span)) dropHandedOut(id);
+  if (handedOut.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }
 
 /** How long the channels stay subscribed after the last watched request. */

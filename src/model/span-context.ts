@@ -19,6 +19,21 @@ export interface SpanContext {
   readonly debug: boolean;
   /** True on a server span that joined its client's span ID (Zipkin's shared-span model). */
   readonly shared: boolean;
+  /**
+   * The format a context read from headers came in. A W3C context has no shared-span model: a
+   * server span started from it is a child, never a join.
+   */
+  readonly propagation?: 'b3' | 'w3c' | undefined;
+  /**
+   * W3C `tracestate` received with the trace, passed on unchanged (members without optional
+   * whitespace).
+   */
+  readonly tracestate?: string | undefined;
+  /**
+   * W3C `random-trace-id` flag: the trace ID's right-most 7 bytes are random. Kept as received,
+   * as the spec requires of every outgoing `traceparent` with the same trace ID.
+   */
+  readonly randomTraceId?: boolean | undefined;
 }
 
 /**
@@ -33,6 +48,9 @@ export interface SamplingOnlyContext {
   readonly sampled: boolean | undefined;
   readonly debug: boolean;
   readonly shared: false;
+  readonly propagation?: undefined;
+  readonly tracestate?: undefined;
+  readonly randomTraceId?: undefined;
 }
 
 /** What `extractB3` returns for valid headers. Tell the two apart by `traceId !== undefined`. */

@@ -8,24 +8,22 @@
  *
  * @module
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { isValidSpanId, isValidTraceId, SPAN_ID_RULE, TRACE_ID_RULE } from '../model/ids.js';
 import type { ExtractedContext, SamplingOnlyContext, SpanContext } from '../model/span-context.js';
+import { decodeBytes, type Carrier } from './carrier.js';
 
 /**
- * Anything headers can arrive in: a WHATWG `Headers`, a `Map`, Node's `IncomingHttpHeaders`
- * or a plain object. Names match case-insensitively; for an array value the first element wins.
+ * Anything headers can arrive in: a WHATWG `Headers`, a `Map`, Node's `IncomingHttpHeaders`, a
+ * plain object, or message headers with `Buffer`/`Uint8Array` values. Names match
+ * case-insensitively; for an array value the first element wins.
  *
  * @example
  * extractB3(req.headers);                      // node:http
  * extractB3(new Headers({ b3: '0' }));         // fetch
  * extractB3(new Map([['X-B3-Sampled', '1']]));
+ * extractB3({ b3: Buffer.from('1') });         // a Kafka message's headers
  */
-export type HeadersLike =
-  | Headers
-  | IncomingHttpHeaders
-  | ReadonlyMap<string, string | readonly string[] | undefined>
-  | Readonly<Record<string, string | readonly string[] | undefined>>;
+export type HeadersLike = Carrier;
 
 /**
  * Longest header value we look at. A valid `b3` is at most 68 characters; the slack leaves room
@@ -222,6 +220,11 @@ function value(name: string, v: unknown): string | undefined | Bad {
   if (Array.isArray(v)) {
     if (v.length === 0) return undefined;
     v = v[0] as unknown;
+  }
+  if (v instanceof Uint8Array) {
+    // Message headers carry bytes; B3 is ASCII.
+    if (v.byteLength > MAX_VALUE_LENGTH) return { bad: `${name}: value longer than ${MAX_VALUE_LENGTH} characters` };
+    v = decodeBytes(v);
   }
   if (typeof v !== 'string') return { bad: `${name}: value is not a string` };
   if (v.length > MAX_VALUE_LENGTH) {

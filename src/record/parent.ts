@@ -1,6 +1,7 @@
 import type { Complain } from '../model/endpoint.js';
 import { isValidSpanId, isValidTraceId } from '../model/ids.js';
 import { kindOf, OptionsError } from '../model/options-error.js';
+import { parseTracestate } from '../propagation/w3c.js';
 import { NoopSpan, RecordingSpan, TrackedSpan } from './span.js';
 import type { Parent, ParentInfo, ZipkinTraceIdLike } from './span-api.js';
 
@@ -22,6 +23,17 @@ function looksLikeHeaders(p: object): boolean {
   return Object.keys(p).some((k) => k.includes('-') || /^(b3|traceparent|tracestate|host|accept|authorization|cookie)$/i.test(k));
 }
 
+/** A tracestate given with a context goes into headers: only a valid one is kept. */
+function tracestateOf(value: unknown, complain: Complain): string | undefined {
+  if (value === undefined) return undefined;
+  const members = typeof value === 'string' ? parseTracestate(value) : 'not a string';
+  if (typeof members === 'string') {
+    complain('BAD_PARENT', `the parent context's tracestate is not valid W3C tracestate (${members}); it was dropped`);
+    return undefined;
+  }
+  return members.length === 0 ? undefined : members.join(',');
+}
+
 /** Throws for a parent of a shape no tracer can read: a mistake in code, not in data. */
 function wrongParent(where: string, p: unknown): never {
   if (p !== null && typeof p === 'object' && looksLikeHeaders(p)) {
@@ -41,7 +53,7 @@ export function readParent(p: Parent | null | undefined, complain: Complain, whe
   // A snapshot, not the span: a wrapper must not keep its parent's handle alive (orphan tracking),
   // and a span's own ID is made hex once here rather than on every call.
   if (p instanceof RecordingSpan || p instanceof TrackedSpan) {
-    return { traceId: p.traceId, spanId: p.spanId, parentId: p.parentId, sampled: true, debug: p.debug };
+    return { traceId: p.traceId, spanId: p.spanId, parentId: p.parentId, sampled: true, debug: p.debug, tracestate: p.tracestate, randomTraceId: p.randomTraceId };
   }
   if (p instanceof NoopSpan) return p;
   if (typeof p !== 'object') wrongParent(where, p);
@@ -67,7 +79,16 @@ function readContext(p: object, complain: Complain, where: string): ParentInfo |
   } else {
     const c = p as ParentInfo;
     if (!CONTEXT_KEYS.some((k) => k in c)) wrongParent(where, p);
-    info = { traceId: c.traceId, spanId: c.spanId, parentId: c.parentId, sampled: c.sampled, debug: c.debug === true };
+    info = {
+      traceId: c.traceId,
+      spanId: c.spanId,
+      parentId: c.parentId,
+      sampled: c.sampled,
+      debug: c.debug === true,
+      tracestate: tracestateOf(c.tracestate, complain),
+      randomTraceId: c.randomTraceId === true,
+      propagation: c.propagation === 'w3c' ? 'w3c' : undefined,
+    };
   }
   if (info.traceId === undefined && info.spanId === undefined) {
     return { traceId: undefined, spanId: undefined, sampled: typeof info.sampled === 'boolean' ? info.sampled : undefined, debug: info.debug };

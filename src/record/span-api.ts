@@ -1,8 +1,8 @@
 import type { Endpoint } from '../model/endpoint.js';
 import type { SamplingOnlyContext, SpanContext } from '../model/span-context.js';
 import type { SpanKind } from '../model/span-record.js';
+import type { HeadersOptions } from '../propagation/formats.js';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
-import type zipkin from 'zipkin';
 
 /** Options of a traced function, fixed when it is wrapped. */
 export interface TracedOptions {
@@ -31,15 +31,18 @@ export interface TracedOptions {
  * A zipkin-js `TraceId` is accepted as is (duck-typed: `traceId`, `spanId`, `sampled`, `isDebug()`).
  * A `SamplingOnlyContext` (what `extractB3` returns for `b3: 0`) starts a new trace that keeps the decision.
  */
-// zipkin.TraceId by name: its Option types do not fit ZipkinTraceIdLike's getOrElse(undefined).
-export type Parent = Span | SpanContext | SamplingOnlyContext | ParentInfo | ZipkinTraceIdLike | zipkin.TraceId;
+export type Parent = Span | SpanContext | SamplingOnlyContext | ParentInfo | ZipkinTraceIdLike;
 
-/** The part of a zipkin-js `TraceId` read here. */
+/**
+ * The part of a zipkin-js `TraceId` read here, by its shape: a `TraceId` fits it, and neither the
+ * library nor its declarations load zipkin-js for it.
+ */
 export interface ZipkinTraceIdLike {
   readonly traceId: string;
   readonly spanId: string;
-  readonly parentSpanId?: { getOrElse(v: undefined): string | undefined };
-  readonly sampled: { getOrElse(v: undefined): boolean | undefined };
+  // `fallback: unknown`, so that zipkin-js's Option (which takes `T | (() => T)`) fits; it is called with undefined.
+  readonly parentSpanId?: { getOrElse(fallback: unknown): string | undefined };
+  readonly sampled: { getOrElse(fallback: unknown): boolean | undefined };
   isDebug(): boolean;
 }
 
@@ -50,7 +53,23 @@ export interface ParentInfo {
   readonly parentId?: string | undefined;
   readonly sampled: boolean | undefined;
   readonly debug: boolean;
+  /** W3C tracestate of the trace, passed on unchanged. */
+  readonly tracestate?: string | undefined;
+  /** W3C random-trace-id flag of the trace. */
+  readonly randomTraceId?: boolean | undefined;
+  /** The format the context was read from; a W3C one is never joined. */
+  readonly propagation?: 'b3' | 'w3c' | undefined;
 }
+
+/** What `span.env()` gives: the variables to set in a child process's environment. */
+export type SpanEnv = {
+  /** The W3C `traceparent` of the span. */
+  readonly TRACEPARENT: string;
+  /** The W3C `tracestate`, when the trace has one. */
+  readonly TRACESTATE?: string;
+  /** The span in B3's single form, when the tracer speaks B3. */
+  readonly B3?: string;
+};
 
 /** The handle a traced function receives, and what `startSpan` returns. */
 export interface Span {
@@ -77,6 +96,25 @@ export interface Span {
    * @example await fetch(url, { headers: span.b3Headers() })
    */
   b3Headers(format?: 'multi' | 'single'): Record<string, string>;
+  /**
+   * This span's propagation headers in every format the tracer speaks (`propagation`): B3,
+   * W3C `traceparent` and `tracestate` (passed on as received), or both. A PRODUCER or CONSUMER
+   * span writes B3 as the single `b3` header, as messages carry it.
+   * @param options `case: 'canonical'` for `X-B3-TraceId`-style names, `encoding: 'bytes'` for
+   *   `Buffer` values (message headers), `b3: 'single' | 'multi'`.
+   * @example await fetch(url, { headers: span.headers() })
+   * @example await producer.send({ topic, messages: [{ value, headers: span.headers({ encoding: 'bytes' }) }] })
+   */
+  headers(options?: HeadersOptions & { readonly encoding?: 'string' }): Record<string, string>;
+  headers(options: HeadersOptions & { readonly encoding: 'bytes' }): Record<string, Buffer>;
+  headers(options?: HeadersOptions): Record<string, string> | Record<string, Buffer>;
+  /**
+   * Environment variables that carry this span to a child process: `TRACEPARENT` (and
+   * `TRACESTATE` when there is one), and `B3` in its single form when the tracer speaks B3. The
+   * child reads them with `extractEnv()`.
+   * @example spawn('worker', args, { env: { ...process.env, ...span.env() } })
+   */
+  env(): SpanEnv;
   /** `tracer.traced` with this span as the parent. */
   traced<A extends unknown[], R>(
     fn: (span: Span, ...args: A) => R,
@@ -122,4 +160,9 @@ export interface HttpClientSpanOptions {
 export interface HttpSupport {
   fetch(parent: Span, input: string | URL | Request, init: RequestInit | undefined, options: HttpClientSpanOptions | undefined): Promise<Response>;
   request(parent: Span, args: readonly unknown[]): ClientRequest;
+  /**
+   * A recording span handed its headers to code of its own (`b3Headers()`, `headers()`): a request
+   * that carries them gets the span's wire annotations too.
+   */
+  handedOut(span: Span, spanId: string): void;
 }

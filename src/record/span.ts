@@ -1,11 +1,12 @@
 import { b3Headers as formatB3 } from '../propagation/b3.js';
+import { envOf, writeHeaders, type HeadersOptions, type OutgoingContext, type PropagationFormat } from '../propagation/formats.js';
 import { cleanEndpoint, type Endpoint } from '../model/endpoint.js';
 import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { hexWords, newSpanId, newTraceId } from './ids.js';
 import { MAX_NAME_LENGTH, MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH, truncate } from '../model/limits.js';
 import type { SpanContext } from '../model/span-context.js';
 import type { Annotation, SpanKind, SpanRecord } from '../model/span-record.js';
-import type { HttpClientSpanOptions, HttpSupport, ParentInfo, Span, TracedOptions } from './span-api.js';
+import type { HttpClientSpanOptions, HttpSupport, ParentInfo, Span, SpanEnv, TracedOptions } from './span-api.js';
 import type { ClientRequest } from 'node:http';
 import type { Clock } from './clock.js';
 import type { Diagnostics } from '../model/diagnostics.js';
@@ -25,6 +26,10 @@ export interface TracerCore {
   readonly maxTagsPerSpan: number;
   /** Annotations one span keeps at most. */
   readonly maxAnnotationsPerSpan: number;
+  /** The formats spans write their headers in (`propagation`). */
+  readonly propagation: readonly PropagationFormat[];
+  /** This service's W3C tracestate key, when it adds its own entry. */
+  readonly tracestateKey: string | undefined;
   emit(span: RecordingSpan): void;
   /** HTTP client helpers, set by createTracer. */
   readonly http: HttpSupport | undefined;
@@ -39,8 +44,10 @@ export interface Site {
   readonly core: TracerCore;
   /** The parent span ID of every span of the site (fixed by its parent), if any. */
   readonly parentId: string | undefined;
-  /** DEBUG and SHARED, fixed by the parent too. */
+  /** DEBUG, SHARED and RANDOM_TRACE, fixed by the parent too. */
   readonly flags: number;
+  /** The W3C tracestate the trace came with, passed on unchanged; fixed by the parent. */
+  readonly tracestate: string | undefined;
   /** Mutable only for a site of one span (`perCall`): a server span learns its route late. */
   name: string;
   /** True for a startSpan site, made for one span; false for a traced function's, shared by its calls. */
@@ -52,6 +59,13 @@ export interface Site {
 
 const DEBUG = 1;
 const SHARED = 2;
+/** W3C random-trace-id: the trace ID's right-most 7 bytes are random (ours always are). */
+const RANDOM_TRACE = 4;
+
+/** Headers of `span` in the tracer's formats. Messages carry B3 as its single header. */
+function headersOf(core: TracerCore, c: OutgoingContext, kind: SpanKind | undefined, options: HeadersOptions | undefined): Record<string, string> | Record<string, Buffer> {
+  return writeHeaders(core.propagation, c, core.tracestateKey, options, kind === 'PRODUCER' || kind === 'CONSUMER');
+}
 
 /** The tracer's HTTP helpers (always set by createTracer). */
 function httpOf(core: TracerCore): HttpSupport {
@@ -176,7 +190,8 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
     return this.events ?? [];
   }
   get context(): SpanContext {
-    return {
+    const tracestate = this.site.tracestate;
+    const context: SpanContext = {
       traceId: this.traceId,
       spanId: this.id,
       parentId: this.parentId,
@@ -184,6 +199,13 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
       debug: this.debug,
       shared: this.shared,
     };
+    return tracestate === undefined ? context : { ...context, tracestate };
+  }
+  get tracestate(): string | undefined {
+    return this.site.tracestate;
+  }
+  get randomTraceId(): boolean {
+    return (this.site.flags & RANDOM_TRACE) !== 0;
   }
 
   annotate(value: string, timestampMicros?: number): this {
@@ -246,7 +268,18 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
   }
 
   b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
+    handOut(this);
     return formatB3(this.context, format);
+  }
+  headers(options?: HeadersOptions & { readonly encoding?: 'string' }): Record<string, string>;
+  headers(options: HeadersOptions & { readonly encoding: 'bytes' }): Record<string, Buffer>;
+  headers(options?: HeadersOptions): Record<string, string> | Record<string, Buffer>;
+  headers(options?: HeadersOptions): Record<string, string> | Record<string, Buffer> {
+    handOut(this);
+    return headersOf(this.core, outgoingOf(this), this.site.kind, options);
+  }
+  env(): SpanEnv {
+    return envOf(this.core.propagation, outgoingOf(this), this.core.tracestateKey) as unknown as SpanEnv;
   }
 
   fetch(input: string | URL | Request, init?: RequestInit, options?: HttpClientSpanOptions): Promise<Response> {
@@ -302,6 +335,26 @@ export class RecordingSpan implements Span, SpanRecord, ParentInfo {
 }
 
 // Functions, not private methods: a class with private methods gives each instance a brand field.
+
+/** Headers given to user code: a request carrying them is watched on the wire for this span. */
+function handOut(span: RecordingSpan): void {
+  if (span.ended) return;
+  span.core.http?.handedOut(span, span.id);
+}
+
+/**
+ * A span's propagation headers for the library's own HTTP helpers, which watch the wire
+ * themselves: no hand-out.
+ */
+export function helperHeaders(span: Span): Record<string, string> {
+  const rec = span instanceof TrackedSpan ? span.span : span;
+  if (rec instanceof RecordingSpan) return headersOf(rec.core, outgoingOf(rec), rec.site.kind, undefined) as Record<string, string>;
+  return span.headers();
+}
+
+function outgoingOf(span: RecordingSpan): OutgoingContext {
+  return { traceId: span.traceId, spanId: span.id, parentId: span.parentId, sampled: true, debug: span.debug, tracestate: span.site.tracestate, randomTraceId: span.randomTraceId };
+}
 function complainOn(span: RecordingSpan, kind: DiagnosticKind, message: string): void {
   span.site.core.diagnostics.report(kind, message);
 }
@@ -326,8 +379,13 @@ export interface SpanExtra {
 }
 
 /** Flags for a new recording span. */
-export function spanFlags(debug: boolean, shared: boolean): number {
-  return (debug ? DEBUG : 0) | (shared ? SHARED : 0);
+export function spanFlags(debug: boolean, shared: boolean, randomTrace = false): number {
+  return (debug ? DEBUG : 0) | (shared ? SHARED : 0) | (randomTrace ? RANDOM_TRACE : 0);
+}
+
+/** Whether the trace a parent continues (or a new one, with none) has a random trace ID (W3C). */
+export function randomTraceOf(parent: ParentInfo | null): boolean {
+  return parent?.traceId === undefined ? true : parent.randomTraceId === true;
 }
 
 /**
@@ -368,7 +426,27 @@ export class NoopSpan implements Span, ParentInfo {
     return this.parent?.traceId === undefined ? undefined : this.parent.spanId;
   }
   get context(): SpanContext {
-    return { traceId: this.traceId, spanId: this.spanId, parentId: this.parentId, sampled: false, debug: false, shared: this.joined };
+    const context: SpanContext = { traceId: this.traceId, spanId: this.spanId, parentId: this.parentId, sampled: false, debug: false, shared: this.joined };
+    const tracestate = this.tracestate;
+    return tracestate === undefined ? context : { ...context, tracestate };
+  }
+  get tracestate(): string | undefined {
+    return this.parent?.traceId === undefined ? undefined : this.parent.tracestate;
+  }
+  get randomTraceId(): boolean {
+    return randomTraceOf(this.parent);
+  }
+  #outgoing(): OutgoingContext {
+    return { traceId: this.traceId, spanId: this.spanId, parentId: this.parentId, sampled: false, debug: false, tracestate: this.tracestate, randomTraceId: this.randomTraceId };
+  }
+  headers(options?: HeadersOptions & { readonly encoding?: 'string' }): Record<string, string>;
+  headers(options: HeadersOptions & { readonly encoding: 'bytes' }): Record<string, Buffer>;
+  headers(options?: HeadersOptions): Record<string, string> | Record<string, Buffer>;
+  headers(options?: HeadersOptions): Record<string, string> | Record<string, Buffer> {
+    return headersOf(this.core, this.#outgoing(), undefined, options);
+  }
+  env(): SpanEnv {
+    return envOf(this.core.propagation, this.#outgoing(), this.core.tracestateKey) as unknown as SpanEnv;
   }
   annotate(): this {
     return this;
@@ -446,6 +524,21 @@ export class TrackedSpan implements Span, ParentInfo {
   b3Headers(format: 'multi' | 'single' = 'multi'): Record<string, string> {
     return this.span.b3Headers(format);
   }
+  get tracestate(): string | undefined {
+    return this.span.tracestate;
+  }
+  get randomTraceId(): boolean {
+    return this.span.randomTraceId;
+  }
+  headers(options?: HeadersOptions & { readonly encoding?: 'string' }): Record<string, string>;
+  headers(options: HeadersOptions & { readonly encoding: 'bytes' }): Record<string, Buffer>;
+  headers(options?: HeadersOptions): Record<string, string> | Record<string, Buffer>;
+  headers(options?: HeadersOptions): Record<string, string> | Record<string, Buffer> {
+    return this.span.headers(options);
+  }
+  env(): SpanEnv {
+    return this.span.env();
+  }
   fetch(input: string | URL | Request, init?: RequestInit, options?: HttpClientSpanOptions): Promise<Response> {
     return httpOf(this.span.core).fetch(this, input, init, options);
   }
@@ -470,6 +563,12 @@ export class TrackedSpan implements Span, ParentInfo {
 export function spanEnded(span: Span): boolean {
   const rec = span instanceof TrackedSpan ? span.span : span;
   return rec instanceof RecordingSpan && rec.ended;
+}
+
+/** Whether the span has a remote endpoint, its own or its site's. */
+export function hasRemoteEndpoint(span: Span): boolean {
+  const rec = span instanceof TrackedSpan ? span.span : span;
+  return rec instanceof RecordingSpan && (rec.remote !== undefined || rec.site.remoteEndpoint !== undefined);
 }
 
 /** Whether the span's own tags (set with `tag`) include `key`: a helper leaves an `error` set by the user alone. */

@@ -1,24 +1,30 @@
-import { z } from 'zod';
+import { isIPv4, isIPv6 } from 'node:net';
 import { DEFAULT_MAX_ANNOTATIONS_PER_SPAN, DEFAULT_MAX_TAGS_PER_SPAN } from '../model/limits.js';
-import { parseOptions } from '../model/options-error.js';
+import { boolean, func, integer, INVALID, numberIn, object, optional, parseOptions, recordOf, rule, withDefault, type Output, type Rule } from '../model/option-rules.js';
 import type { Clock } from './clock.js';
 import type { ErrorHandler } from '../model/diagnostics.js';
 import { isPort, MAX_PORT, type Endpoint } from '../model/endpoint.js';
-import { DEFAULT_EXIT_TIMEOUT_MILLIS, flushOnExitOptionsSchema, type ExitSignal, type FlushOnExitOptions } from './exit-handler.js';
+import { DEFAULT_EXIT_TIMEOUT_MILLIS, flushOnExitOptionsShape, type ExitSignal, type FlushOnExitOptions } from './exit-handler.js';
 import type { Sink } from '../model/sink.js';
+import { PROPAGATION_FORMATS, type PropagationFormat } from '../propagation/formats.js';
+import { isTracestateKey } from '../propagation/w3c.js';
 
 const isObjectWith = (key: string) => (v: unknown) =>
   v !== null && typeof v === 'object' && typeof (v as Record<string, unknown>)[key] === 'function';
 
-const endpointSchema = z.strictObject({
-  serviceName: z.string({ error: 'expected a string' }).optional(),
-  ipv4: z.ipv4({ error: 'expected an IPv4 address like "10.0.0.7"' }).optional(),
-  ipv6: z.ipv6({ error: 'expected an IPv6 address like "2001:db8::c001"' }).optional(),
-  port: z
-    .number({ error: `expected an integer from 1 to ${MAX_PORT}` })
-    .refine(isPort, { error: `expected an integer from 1 to ${MAX_PORT} (leave it out when unknown; 0 is not allowed)` })
-    .optional(),
-});
+const port: Rule<number> = (value, path, problems) => {
+  if (isPort(value)) return value;
+  problems.push(`${path}: expected an integer from 1 to ${MAX_PORT}${Number.isFinite(value) ? ' (leave it out when unknown; 0 is not allowed)' : ''}`);
+  return INVALID;
+};
+
+/** This process's address; its service name is the tracer's own. */
+const localEndpointShape = {
+  ipv4: optional(rule((v): v is string => typeof v === 'string' && isIPv4(v), 'expected an IPv4 address like "10.0.0.7"')),
+  // node:net accepts a zone (fe80::1%eth0); Zipkin's model takes the address alone.
+  ipv6: optional(rule((v): v is string => typeof v === 'string' && isIPv6(v) && !v.includes('%'), 'expected an IPv6 address like "2001:db8::c001"')),
+  port: optional(port),
+};
 
 /** Options of `createTracer`. */
 export interface TracerOptions {
@@ -107,6 +113,22 @@ export interface TracerOptions {
    * @default false
    */
   readonly trackOrphans?: boolean;
+  /**
+   * The formats spans propagate in, injected all and extracted in this order (the first present
+   * and valid wins, a malformed one falls back to the next): `'b3'` (B3 multiple headers),
+   * `'b3-single'` (the `b3` header), `'w3c'` (W3C Trace Context `traceparent`/`tracestate`).
+   * @default ['b3']
+   * @example createTracer({ serviceName: 'proxy', propagation: ['b3', 'w3c'] })
+   * @throws {OptionsError} for an empty list, an unknown format, a repeat, or both B3 forms.
+   */
+  readonly propagation?: readonly PropagationFormat[];
+  /**
+   * This service's key in W3C `tracestate`: when set, each outgoing `tracestate` gets
+   * `key=spanId` first (moved to the front if the trace already had it). Unset, `tracestate` is
+   * passed on exactly as received.
+   * @example createTracer({ serviceName: 'proxy', propagation: ['w3c'], tracestateKey: 'proxy' })
+   */
+  readonly tracestateKey?: string;
 }
 
 /** Default of `maxBatchSpans` for plain sinks. */
@@ -131,50 +153,75 @@ export interface ResolvedTracerOptions {
   flushOnExit: FlushOnExitOptions | undefined;
   maxSpanDurationMillis: number;
   trackOrphans: boolean;
+  propagation: readonly PropagationFormat[];
+  tracestateKey: string | undefined;
 }
 
-const positiveInt = (what: string) =>
-  z.number({ error: `expected a positive integer (${what})` }).int({ error: `expected a positive integer (${what})` }).positive({ error: `expected a positive integer (${what})` });
+const PROPAGATION_EXPECTED = `expected a non-empty list of ${PROPAGATION_FORMATS.map((f) => `'${f}'`).join(', ')}, like ['b3', 'w3c']`;
 
-export const tracerOptionsSchema = z.strictObject({
-  serviceName: z
-    .string({ error: 'expected a non-empty string, like "checkout"' })
-    .trim()
-    .min(1, { error: 'expected a non-empty string, like "checkout"' })
-    .transform((s) => s.toLowerCase()),
-  sink: z
-    .custom<Sink>(isObjectWith('write'), { error: 'expected a sink: an object with a write(spans) method, like memorySink()' })
-    .optional(),
-  sampleRate: z
-    .number({ error: 'expected a number from 0 to 1' })
-    .min(0, { error: 'expected a number from 0 to 1' })
-    .max(1, { error: 'expected a number from 0 to 1' })
-    .default(1),
-  traceId128Bit: z.boolean({ error: 'expected true or false' }).default(true),
-  localEndpoint: endpointSchema.omit({ serviceName: true }).optional(),
-  defaultTags: z.record(z.string(), z.string({ error: 'expected a string value (tags are strings)' })).optional(),
-  onError: z.custom<ErrorHandler>((v) => typeof v === 'function', { error: 'expected a function (event) => void' }).optional(),
-  warnings: z.boolean({ error: 'expected true or false' }).default(true),
-  maxQueueSpans: positiveInt('spans').default(100_000),
-  maxBatchSpans: positiveInt('spans').optional(),
-  maxTagsPerSpan: positiveInt('tags').default(DEFAULT_MAX_TAGS_PER_SPAN),
-  exitTimeoutMillis: z.number({ error: 'expected an integer >= 0 (milliseconds), like 5000' }).int({ error: 'expected an integer >= 0 (milliseconds), like 5000' }).min(0, { error: 'expected an integer >= 0 (milliseconds), like 5000' }).default(DEFAULT_EXIT_TIMEOUT_MILLIS),
-  maxAnnotationsPerSpan: positiveInt('annotations').default(DEFAULT_MAX_ANNOTATIONS_PER_SPAN),
-  batchSize: positiveInt('spans').optional(),
-  clock: z.custom<Clock>(isObjectWith('now'), { error: 'expected a clock: an object with a now() method returning epoch microseconds' }).optional(),
-  flushOnExit: z
-    .union([z.boolean(), flushOnExitOptionsSchema], { error: 'expected true, false or { timeoutMillis?: integer >= 0, signals?: ["SIGTERM", "SIGINT", "SIGHUP"] }' })
-    .default(false),
-  maxSpanDurationMillis: positiveInt('milliseconds').default(3_600_000),
-  trackOrphans: z.boolean({ error: 'expected true or false' }).default(false),
-});
+const propagationRule: Rule<readonly PropagationFormat[]> = (value, path, problems) => {
+  if (!Array.isArray(value) || value.length === 0) {
+    problems.push(`${path}: ${PROPAGATION_EXPECTED}`);
+    return INVALID;
+  }
+  const seen = new Set<string>();
+  for (const [i, f] of (value as unknown[]).entries()) {
+    if (typeof f !== 'string' || !(PROPAGATION_FORMATS as readonly string[]).includes(f)) {
+      problems.push(`${path}[${i}]: ${PROPAGATION_EXPECTED}${typeof f === 'string' && f.toLowerCase() === 'w3c' ? ` (write '${f.toLowerCase()}')` : ''}`);
+      return INVALID;
+    }
+    if (seen.has(f)) {
+      problems.push(`${path}: '${f}' is listed twice; list each format once`);
+      return INVALID;
+    }
+    seen.add(f);
+  }
+  if (seen.has('b3') && seen.has('b3-single')) {
+    problems.push(`${path}: 'b3' and 'b3-single' are the same format written two ways; keep one (receivers read both)`);
+    return INVALID;
+  }
+  return [...(value as PropagationFormat[])];
+};
+
+const positiveInt = (what: string) => integer(1, `expected a positive integer (${what})`);
+const NON_EMPTY_NAME = 'expected a non-empty string, like "checkout"';
+const FLUSH_ON_EXIT = 'expected true, false or { timeoutMillis?: integer >= 0, signals?: ["SIGTERM", "SIGINT", "SIGHUP"] }';
+const flushOnExitOptions = object(flushOnExitOptionsShape, FLUSH_ON_EXIT);
+
+const tracerOptionsShape = {
+  serviceName: ((value, path, problems) => {
+    const name = typeof value === 'string' ? value.trim() : '';
+    if (name !== '') return name.toLowerCase();
+    problems.push(`${path}: ${NON_EMPTY_NAME}`);
+    return INVALID;
+  }) satisfies Rule<string>,
+  sink: optional(rule<Sink>(isObjectWith('write'), 'expected a sink: an object with a write(spans) method, like memorySink()')),
+  sampleRate: withDefault(numberIn(0, 1, 'expected a number from 0 to 1'), 1),
+  traceId128Bit: withDefault(boolean('expected true or false'), true),
+  localEndpoint: optional(object(localEndpointShape, 'expected an object like { ipv4: "10.0.0.7", port: 8080 }')),
+  defaultTags: optional(recordOf(rule((v): v is string => typeof v === 'string', 'expected a string value (tags are strings)'), 'expected an object of string values, like { region: "eu-west-1" }')),
+  onError: optional(func<ErrorHandler>('expected a function (event) => void')),
+  warnings: withDefault(boolean('expected true or false'), true),
+  maxQueueSpans: withDefault(positiveInt('spans'), 100_000),
+  maxBatchSpans: optional(positiveInt('spans')),
+  maxTagsPerSpan: withDefault(positiveInt('tags'), DEFAULT_MAX_TAGS_PER_SPAN),
+  exitTimeoutMillis: withDefault(integer(0, 'expected an integer >= 0 (milliseconds), like 5000'), DEFAULT_EXIT_TIMEOUT_MILLIS),
+  maxAnnotationsPerSpan: withDefault(positiveInt('annotations'), DEFAULT_MAX_ANNOTATIONS_PER_SPAN),
+  batchSize: optional(positiveInt('spans')),
+  clock: optional(rule<Clock>(isObjectWith('now'), 'expected a clock: an object with a now() method returning epoch microseconds')),
+  flushOnExit: withDefault(((value, path, problems) => (typeof value === 'boolean' ? value : flushOnExitOptions(value, path, problems))) satisfies Rule<boolean | Output<typeof flushOnExitOptionsShape>>, false),
+  maxSpanDurationMillis: withDefault(positiveInt('milliseconds'), 3_600_000),
+  trackOrphans: withDefault(boolean('expected true or false'), false),
+  propagation: withDefault(propagationRule, ['b3'] as readonly PropagationFormat[]),
+  tracestateKey: optional(rule<string>((v) => typeof v === 'string' && isTracestateKey(v), 'expected a W3C tracestate key: lowercase letters, digits and _-*/@, starting with a letter or digit, like "proxy"')),
+};
 
 /**
  * Validates tracer options.
  * @throws {OptionsError} naming each bad option, e.g. `serviceName: expected a non-empty string`.
  */
 export function resolveTracerOptions(input: unknown): ResolvedTracerOptions {
-  const o = parseOptions('createTracer', tracerOptionsSchema, input);
+  const o = parseOptions('createTracer', tracerOptionsShape, input);
   return {
     serviceName: o.serviceName,
     sink: o.sink,
@@ -193,10 +240,12 @@ export function resolveTracerOptions(input: unknown): ResolvedTracerOptions {
     flushOnExit: o.flushOnExit === false ? undefined : o.flushOnExit === true ? {} : stripUndefined(o.flushOnExit),
     maxSpanDurationMillis: o.maxSpanDurationMillis,
     trackOrphans: o.trackOrphans,
+    propagation: o.propagation,
+    tracestateKey: o.tracestateKey,
   };
 }
 
-function stripUndefined(o: { timeoutMillis?: number | undefined; signals?: ExitSignal[] | undefined }): FlushOnExitOptions {
+function stripUndefined(o: { readonly timeoutMillis?: number | undefined; readonly signals?: readonly ExitSignal[] | undefined }): FlushOnExitOptions {
   return { ...(o.timeoutMillis !== undefined && { timeoutMillis: o.timeoutMillis }), ...(o.signals !== undefined && { signals: o.signals }) };
 }
 

@@ -8,7 +8,7 @@ import { MAX_NAME_LENGTH, truncate } from '../model/limits.js';
 import type { ResolvedTracerOptions } from './tracer-options.js';
 import { OpenSpans } from './open-spans.js';
 import { DEFAULT_FLUSH_TIMEOUT_MILLIS, type FlushOptions, type FlushResult, type Sink, type SinkStats, type SpanQueue } from '../model/sink.js';
-import { NoopSpan, RecordingSpan, spanFlags, TrackedSpan, type Site, type TracerCore } from './span.js';
+import { NoopSpan, randomTraceOf, RecordingSpan, spanFlags, TrackedSpan, type Site, type TracerCore } from './span.js';
 import { hasIds, readParent } from './parent.js';
 import { checkOptionKeys, OptionsError } from '../model/options-error.js';
 import { Sampler } from './sampler.js';
@@ -16,6 +16,9 @@ import { isSpanKind, SPAN_KINDS_TEXT, type SpanKind } from '../model/span-record
 import { cleanTags } from './tags.js';
 import { settle } from './settle.js';
 import type { HttpSupport, ParentInfo, Span, TracedOptions } from './span-api.js';
+import type { ExtractedContext } from '../model/span-context.js';
+import type { Carrier } from '../propagation/carrier.js';
+import { extractWith, type PropagationFormat } from '../propagation/formats.js';
 
 /** Options of `tracer.startSpan`. */
 export interface StartSpanOptions extends TracedOptions {
@@ -80,6 +83,16 @@ export interface RecordingTracer {
    * res.on('finish', () => span.end());
    */
   startSpan(name: string, options?: StartSpanOptions): Span;
+  /**
+   * Reads the trace context a peer propagated, in the tracer's formats (`propagation`), the first
+   * present and valid one winning: a `SpanContext`, a `SamplingOnlyContext` (B3's `b3: 0`), or
+   * undefined when there is none (start a new trace). Never throws; malformed headers are counted
+   * (`b3Stats()`, `w3cStats()`). Takes HTTP headers in any shape and message headers with
+   * `Buffer` values.
+   * @example const parent = tracer.extract(req.headers);
+   * @example const parent = tracer.extract(message.headers ?? {});
+   */
+  extract(carrier: Carrier): ExtractedContext | undefined;
   /** Resolves once every span ended before the call has reached the sink's destination, or the deadline passed. */
   flush(options?: FlushOptions): Promise<FlushResult>;
   /** Flushes, then closes the sink and stops its timers. Spans ended later are dropped and counted. */
@@ -143,6 +156,8 @@ export class TracerImpl implements RecordingTracer, TracerCore {
   /** HTTP client helpers for spans, set by createTracer (this module loads no HTTP code). */
   http: HttpSupport | undefined = undefined;
   readonly maxAnnotationsPerSpan: number;
+  readonly propagation: readonly PropagationFormat[];
+  readonly tracestateKey: string | undefined;
   readonly #sampler: Sampler;
   readonly #queue: SpanQueue;
   #started = 0;
@@ -175,6 +190,8 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     this.traceId128Bit = o.traceId128Bit;
     this.maxTagsPerSpan = o.maxTagsPerSpan;
     this.maxAnnotationsPerSpan = o.maxAnnotationsPerSpan;
+    this.propagation = o.propagation;
+    this.tracestateKey = o.tracestateKey;
     this.#sampler = new Sampler(o.sampleRate);
     this.#queue = queue;
     // Every tracer delivers its last spans when the process ends on its own; flushOnExit adds signals.
@@ -237,7 +254,8 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     return {
       core: this,
       parentId: join ? parent?.parentId : parent?.traceId === undefined ? undefined : parent.spanId,
-      flags: spanFlags(parent?.debug === true, join),
+      flags: spanFlags(parent?.debug === true, join, randomTraceOf(parent)),
+      tracestate: parent?.traceId === undefined ? undefined : parent.tracestate,
       name: spanName,
       perCall,
       kind,
@@ -358,8 +376,9 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     try {
       checkOptionKeys('startSpan', options, START_SPAN_OPTIONS, '{ name, kind, parent }');
       parent = readParent(options.parent, this.#complain, 'startSpan');
-      // Joining needs the client's IDs; a sampling-only parent starts a new trace instead.
-      joinTo = options.join === true && hasIds(parent) ? parent : undefined;
+      // Joining needs the client's IDs; a sampling-only parent starts a new trace instead. W3C has
+      // no shared spans: a W3C parent gets a child.
+      joinTo = options.join === true && hasIds(parent) && parent.propagation !== 'w3c' ? parent : undefined;
       site = this.#site(name, 'span', options, parent, joinTo !== undefined, true);
     } catch (error) {
       throw asOptionsError('startSpan', error);
@@ -381,6 +400,10 @@ export class TracerImpl implements RecordingTracer, TracerCore {
       return this.#handle(joined);
     }
     return this.#begin(site, parent, start);
+  }
+
+  extract(carrier: Carrier): ExtractedContext | undefined {
+    return extractWith(this.propagation, carrier);
   }
 
   emit(span: RecordingSpan): void {

@@ -1,6 +1,7 @@
 import { DeliveryEngine, plainSinkDelivery, writeTransport } from '../deliver/engine.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { spanFetch, spanRequest, tracerFetch, type TracerFetchOptions } from '../http/client.js';
+import { watchHandedOut } from '../http/wire.js';
 import { httpHandler, type HttpServerOptions, type TracedRequestListener } from '../http/server.js';
 import { bindMap, type MapFunction } from '../jobs/map.js';
 import { Diagnostics } from '../model/diagnostics.js';
@@ -75,7 +76,11 @@ export function createTracer(options: TracerOptions): Tracer {
   }
   const tracer = new TracerImpl(o, diagnostics, sink, queue);
   // map and the HTTP helpers live above the recording core: attached here, not imported by it.
-  tracer.http = { fetch: (parent, input, init, options) => spanFetch(tracer, parent, input, init, options), request: (parent, args) => spanRequest(tracer, parent, args as Parameters<typeof spanRequest>[2]) };
+  tracer.http = {
+    fetch: (parent, input, init, options) => spanFetch(tracer, parent, input, init, options),
+    request: (parent, args) => spanRequest(tracer, parent, args as Parameters<typeof spanRequest>[2]),
+    handedOut: watchHandedOut,
+  };
   Object.defineProperties(tracer, {
     map: { value: bindMap(tracer), enumerable: true },
     fetch: { value: (input: string | URL | Request, init?: RequestInit, fetchOptions?: TracerFetchOptions) => tracerFetch(tracer, input, init, fetchOptions), enumerable: true },
