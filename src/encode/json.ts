@@ -38,7 +38,8 @@ function endpointJson(e: Endpoint): string {
   return '{' + out.slice(1) + '}';
 }
 
-function tagsJson(tags: Readonly<Record<string, string>>): string {
+/** The members `"key":"value"` of `tags`, comma separated, without braces. */
+export function tagsJson(tags: Readonly<Record<string, string>>): string {
   let out = '';
   for (const key in tags) out += ',' + jsonString(key) + ':' + jsonString(tags[key]!);
   return out.slice(1);
@@ -64,7 +65,8 @@ const siteCache = new WeakMap<Site, SiteJson>();
 /** A tracer's local endpoint as JSON: the same for all its sites, made once. */
 const localCache = new WeakMap<object, string>();
 
-function localJson(core: RecordingSpan['core']): string {
+/** `,"localEndpoint":{…}` of a tracer. */
+export function localJson(core: RecordingSpan['core']): string {
   let json = localCache.get(core);
   if (json === undefined) {
     json = ',"localEndpoint":' + endpointJson(core.endpoint);
