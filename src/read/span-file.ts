@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { parseSpan, type ZipkinSpan } from '../model/zipkin-span.js';
+import type { ZipkinSpan } from '../model/zipkin-span.js';
 
 /** A line (or array item) that was skipped, and why. */
 export interface SpanProblem {
@@ -42,6 +41,8 @@ export async function scanSpanFile(
   onSpan: (span: ZipkinSpan, line: number) => unknown,
   onProblem: (problem: SpanProblem) => void = () => {},
 ): Promise<{ lines: number; skipped: number }> {
+  // Loaded by the first read, not by importing the library: the span model's zod schema, and readline.
+  const [{ parseSpan }, { createInterface }] = await Promise.all([import('../model/zipkin-span-schema.js'), import('node:readline')]);
   const stream = createReadStream(path, { encoding: 'utf8' });
   // An open error (ENOENT, EISDIR) would otherwise surface as an unhandled 'error' event.
   const opened = new Promise<void>((resolve, reject) => {
@@ -60,7 +61,9 @@ export async function scanSpanFile(
     for await (const raw of lines) {
       n++;
       const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.trim() === '') continue;
+      // A span line starts with `{` or `[`: only other lines need the blank check.
+      const first = text.charCodeAt(0);
+      if (first !== 0x7b && first !== 0x5b && text.trim() === '') continue;
       let value: unknown;
       try {
         value = JSON.parse(text);
