@@ -1,6 +1,14 @@
 // Turns raw samples into tables: medians, overhead over the baseline, per-round paired ratios.
 import { median, medianInterval, range } from './stats.mjs';
 
+// The encode group's table is benchmarks/encode.mjs's own (it loads the library only when run).
+const encodeBench = await import('./encode.mjs');
+// The import group's table is benchmarks/import.mjs's own; a tree without that file renders the rest.
+const importBench = await import('./import.mjs').catch((error) => {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('import.mjs')) return undefined;
+  throw error;
+});
+
 /** Per-round paired statistics of each scenario of one cell against its baseline. */
 export function analyseCell(cell) {
   const base = cell.samples[cell.baseline];
@@ -176,9 +184,10 @@ function renderHttpInstrumentation(h) {
   return out;
 }
 
-/** Everything as markdown: one section per group and cell, then memory and HTTP. */
+/** Everything as markdown: one section per group and cell, then memory, event loop, HTTP and import cost. */
 export function renderResults(results) {
   const out = [];
+  if (results.node) out.push(`Measured on Node.js v${results.node.version}.`, '');
   for (const g of results.groups ?? []) {
     out.push(`### Group \`${g.group}\` (${g.rounds} rounds × ${g.calls.toLocaleString('en-US')} calls per scenario, after ${g.warmupCalls.toLocaleString('en-US')} warm-up calls)`, '');
     for (const c of g.cells) {
@@ -219,6 +228,29 @@ export function renderResults(results) {
     out.push('');
   } else if (results.httpSkipped) {
     out.push('### HTTP sink', '', results.httpSkipped, '');
+  }
+  if (results.encode) {
+    const e = encodeBench.encodeHeadline(results.encode);
+    out.push('### Encoding realistic spans (benchmarks/encode.mjs): CPU ns per span, against a hand-written encoder of the same JSON', '');
+    out.push(`The seed's client span at ${fmt(e.seedRatioToFloor, 2)}× the floor (target ≤ ${e.seedTarget}: ${e.seedTargetMet ? 'met' : 'missed'}); a plain span ${fmt(e.plainNsPerSpan)} ns.`, '');
+    out.push(encodeBench.encodeTableMarkdown(results.encode), '');
+  }
+  if (results.propagation) {
+    const p = results.propagation;
+    out.push(`### Propagation (benchmarks/propagation.mjs): ns per call, ${p.rounds} interleaved rounds of ${fmt(p.calls)} calls`, '');
+    out.push('| call | ns (median) | 95% interval |', '| --- | ---: | ---: |');
+    for (const [name, v] of Object.entries(p.ns)) out.push(`| ${name} | ${fmt(v.median)} | ${fmt(v.interval[0])} to ${fmt(v.interval[1])} |`);
+    out.push('', '| ratio (median of per-round ratios) | value |', '| --- | ---: |');
+    for (const [name, v] of Object.entries(p.ratios)) out.push(`| ${name} | ${fmt(v, 2)} |`);
+    out.push('');
+  }
+  if (results.import && importBench) {
+    out.push(`### Import cost: fresh processes importing the built package (Node ${results.import.node}, ${results.import.runs} runs per case, round by round)`, '');
+    out.push(`Measured by ${results.import.measuredBy}.`, '', importBench.importTableMarkdown(results.import), '');
+  } else if (results.import) {
+    out.push('### Import cost', '', 'Measured, but benchmarks/import.mjs, which renders it, is not in this tree.', '');
+  } else if (results.importSkipped) {
+    out.push('### Import cost', '', results.importSkipped, '');
   }
   return out.join('\n');
 }

@@ -1,12 +1,20 @@
 // `npm run bench`: runs each benchmark group in its own process and prints the results as markdown.
-//   node benchmarks/run.mjs [--quick] [--http] [--json=out.json] [--groups=core,als,orphans] [--no-memory] [--no-event-loop] [--no-http-instrumentation]
-// (`--groups= --no-memory --no-event-loop` runs only the HTTP instrumentation group.)
+//   node benchmarks/run.mjs [--node=<major>] [--quick] [--http] [--json=out.json] [--groups=core,als,orphans]
+//                           [--no-memory] [--no-event-loop] [--no-http-instrumentation] [--no-import] [--import-runs=N]
+//                           [--no-encode] [--no-propagation]
+// (`--groups= --no-memory --no-event-loop --no-import` runs only the HTTP instrumentation group.)
+// --node picks the Node version every benchmark process runs on (`npm run bench -- --node 24`): the
+// running Node when it is that major, else the newest release of it, fetched through npm into
+// .cache/node/<major>/ by scripts/node-versions.mjs on first use. Default: the running Node.
 // --http starts a local Zipkin server with scripts/zipkin.sh (or uses the one running) for the HTTP sink.
+// The import group (benchmarks/import.mjs) measures the built package: run `npm run build` first
+// (scripts/bench-doc.mjs does); without dist/ it is reported as not measured.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { resolveNode } from '../scripts/node-versions.mjs';
 import { renderResults } from './report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,13 +28,22 @@ const { values: args } = parseArgs({
     'no-memory': { type: 'boolean', default: false },
     'no-event-loop': { type: 'boolean', default: false },
     'no-http-instrumentation': { type: 'boolean', default: false },
+    'no-import': { type: 'boolean', default: false },
+    'no-encode': { type: 'boolean', default: false },
+    'no-propagation': { type: 'boolean', default: false },
+    'import-runs': { type: 'string' },
+    node: { type: 'string' },
   },
 });
+
+// The Node every benchmark process runs on; their own children use it too (process.execPath).
+const target = await resolveNode(args.node ?? process.versions.node.split('.')[0], { log: (m) => process.stderr.write(`bench: ${m}\n`) });
+process.stderr.write(`bench: Node v${target.version} (${target.bin})\n`);
 
 function node(script, extra, { gc = false } = {}) {
   const argv = [...(gc ? ['--expose-gc'] : []), '--import', 'tsx', join(root, 'benchmarks', script), ...extra];
   process.stderr.write(`bench: node ${argv.join(' ')}\n`);
-  const r = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(target.bin, argv, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${script} failed (${r.status}):\n${r.stderr}`);
   const last = r.stdout.trim().split('\n').at(-1);
   return JSON.parse(last);
@@ -35,12 +52,29 @@ function node(script, extra, { gc = false } = {}) {
 const quick = args.quick
   ? { rounds: ['--rounds=7', '--warmup=20000'], memory: ['--repeats=3', '--calls=2000000'], http: ['--calls=50000', '--seconds=2'], eventLoop: ['--repeats=3'], httpInstrumentation: ['--quick'] }
   : { rounds: [], memory: [], http: [], eventLoop: [], httpInstrumentation: [] };
-const results = { startedAt: new Date().toISOString(), quick: args.quick, groups: [] };
+const results = { startedAt: new Date().toISOString(), quick: args.quick, node: { version: target.version, major: target.major, source: target.source }, groups: [] };
 for (const group of args.groups.split(',').filter(Boolean)) results.groups.push(node('speed.mjs', [`--group=${group}`, ...quick.rounds]));
 if (args.memory && !args['no-memory']) results.memory = node('memory.mjs', quick.memory, { gc: true });
 if (!args['no-event-loop']) results.eventLoop = node('event-loop.mjs', quick.eventLoop);
 // The CPU tracing adds to a loopback HTTP request, client and server side (several processes of its own).
 if (!args['no-http-instrumentation']) results.httpInstrumentation = node('http-instrumentation.mjs', quick.httpInstrumentation);
+// Encoding realistic spans (plain, the seed's client span, a joined server span, 10 long tags)
+// against a hand-written floor; and what propagation costs (headers written, contexts read).
+if (!args['no-encode']) results.encode = node('encode.mjs', args.quick ? ['--quick'] : []);
+if (!args['no-propagation']) results.propagation = node('propagation.mjs', args.quick ? ['--rounds=7', '--calls=50000'] : []);
+// Import cost of the built package: fresh processes of the target Node, each importing it once.
+if (!args['no-import']) {
+  if (!existsSync(join(root, 'benchmarks', 'import.mjs'))) {
+    results.importSkipped = 'Not measured: benchmarks/import.mjs is not in this tree.';
+  } else if (!existsSync(join(root, 'dist', 'index.js'))) {
+    results.importSkipped = 'Not measured: the package is not built (run `npm run build`; scripts/bench-doc.mjs does).';
+  } else {
+    const { runImportBenchmark } = await import('./import.mjs');
+    const runs = Number(args['import-runs'] ?? (args.quick ? 5 : 20));
+    process.stderr.write(`bench: import cost, ${runs} fresh processes per case (benchmarks/import.mjs)\n`);
+    results.import = await runImportBenchmark({ node: target.bin, runs });
+  }
+}
 
 if (args.http) {
   // A run directory of its own (other runs may have theirs), and a store that evicts old spans: the
