@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { GENERIC_DELIVERY_KINDS, type DeliveryKinds } from '../model/diagnostic-kinds.js';
 import { Diagnostics, type ErrorHandler } from '../model/diagnostics.js';
-import { parseOptions } from '../model/options-error.js';
+import { boolean, func, integer, numberIn, optional, parseOptions, withDefault, type Checked, type Output } from '../model/option-rules.js';
 import type { Transport } from '../model/sink.js';
 import { DeliveryEngine, type DeliveryOptions } from './engine.js';
 
@@ -21,7 +20,12 @@ export interface DeliveringSinkOptions {
   readonly maxBatchBytes?: number;
   /** How long a span may wait for its batch to fill before it is sent. @default 1000 */
   readonly flushIntervalMillis?: number;
-  /** Spans queued, retrying or in flight at most; past it new spans are dropped and counted. @default 100000 */
+  /**
+   * Spans queued, retrying or in flight at most; past it new spans are dropped and counted. The
+   * default holds a burst of 200,000 small spans (it meets `maxQueueBytes` at about 335 bytes a
+   * span: larger spans are bounded by bytes). Memory is only taken while spans wait.
+   * @default 200000
+   */
   readonly maxQueueSpans?: number;
   /** Encoded bytes waiting to be sent at most (transports that encode); past it new spans are dropped and counted. @default 67108864 (64 MiB) */
   readonly maxQueueBytes?: number;
@@ -41,40 +45,34 @@ export interface DeliveringSinkOptions {
   readonly warnings?: boolean;
 }
 
-const int = (min: number, example: string) => {
-  const error = `expected an integer >= ${min}, like ${example}`;
-  return z.number({ error }).int({ error }).min(min, { error });
-};
+const int = (min: number, example: string) => integer(min, `expected an integer >= ${min}, like ${example}`);
 
 /** The checks and defaults of `DeliveringSinkOptions`, written once for every delivering sink. */
 export const deliveryOptionsShape = {
-  timeoutMillis: int(1, '10000').default(10_000),
-  maxBatchSpans: int(1, '1000').default(1000),
-  maxBatchBytes: int(1024, '5000000').default(5_000_000),
-  flushIntervalMillis: int(0, '1000').default(1000),
-  maxQueueSpans: int(1, '100000').default(100_000),
-  maxQueueBytes: int(1024, '67108864').default(64 * 1024 * 1024),
-  maxInFlight: int(1, '4').default(4),
-  maxRetries: int(0, '10').default(10),
-  initialBackoffMillis: int(0, '200').default(200),
-  maxBackoffMillis: int(0, '10000').default(10_000),
-  jitter: z
-    .number({ error: 'expected a number from 0 to 1, like 0.5' })
-    .min(0, { error: 'expected a number from 0 to 1, like 0.5' })
-    .max(1, { error: 'expected a number from 0 to 1, like 0.5' })
-    .default(0.5),
-  onError: z.custom<ErrorHandler>((v) => typeof v === 'function', { error: 'expected a function (event) => void' }).optional(),
-  warnings: z.boolean({ error: 'expected true or false' }).default(true),
+  timeoutMillis: withDefault(int(1, '10000'), 10_000),
+  maxBatchSpans: withDefault(int(1, '1000'), 1000),
+  maxBatchBytes: withDefault(int(1024, '5000000'), 5_000_000),
+  flushIntervalMillis: withDefault(int(0, '1000'), 1000),
+  maxQueueSpans: withDefault(int(1, '200000'), 200_000),
+  maxQueueBytes: withDefault(int(1024, '67108864'), 64 * 1024 * 1024),
+  maxInFlight: withDefault(int(1, '4'), 4),
+  maxRetries: withDefault(int(0, '10'), 10),
+  initialBackoffMillis: withDefault(int(0, '200'), 200),
+  maxBackoffMillis: withDefault(int(0, '10000'), 10_000),
+  jitter: withDefault(numberIn(0, 1, 'expected a number from 0 to 1, like 0.5'), 0.5),
+  onError: optional(func<ErrorHandler>('expected a function (event) => void')),
+  warnings: withDefault(boolean('expected true or false'), true),
 };
 
-/** The one cross-field rule. */
-export function checkBackoff(o: { initialBackoffMillis: number; maxBackoffMillis: number }, ctx: z.RefinementCtx): void {
-  if (o.maxBackoffMillis < o.initialBackoffMillis) {
-    ctx.addIssue({ code: 'custom', path: ['maxBackoffMillis'], message: `expected at least initialBackoffMillis (${o.initialBackoffMillis})` });
+/** The one check across options: the longest wait is not shorter than the first. */
+export function checkBackoff(o: Pick<Checked<typeof deliveryOptionsShape>, 'initialBackoffMillis' | 'maxBackoffMillis'>, problems: string[]): void {
+  const { initialBackoffMillis: initial, maxBackoffMillis: max } = o;
+  if (typeof initial === 'number' && typeof max === 'number' && max < initial) {
+    problems.push(`maxBackoffMillis: expected at least initialBackoffMillis (${initial})`);
   }
 }
 
-type Resolved = z.output<z.ZodObject<typeof deliveryOptionsShape>>;
+type Resolved = Output<typeof deliveryOptionsShape>;
 
 /** Engine options from validated ones: timers never hold the process open, full batches go on the next turn. */
 export function engineOptions(o: Resolved, kinds: DeliveryKinds): DeliveryOptions {
@@ -96,8 +94,6 @@ export function engineOptions(o: Resolved, kinds: DeliveryKinds): DeliveryOption
     kinds,
   };
 }
-
-const schema = z.strictObject(deliveryOptionsShape).superRefine(checkBackoff);
 
 /**
  * A reliable sink of your own: your `transport` only sends one batch and says how it went
@@ -122,6 +118,6 @@ export function deliveringSink(transport: Transport, options?: DeliveringSinkOpt
   if (transport === null || typeof transport !== 'object' || typeof transport.send !== 'function' || typeof transport.target !== 'string') {
     throw new TypeError('deliveringSink: transport: expected { target: string, send(batch, signal) }, see the Transport type');
   }
-  const o = parseOptions('deliveringSink', schema, options);
+  const o = parseOptions('deliveringSink', deliveryOptionsShape, options, checkBackoff);
   return new DeliveryEngine(transport, engineOptions(o, GENERIC_DELIVERY_KINDS), new Diagnostics(o.onError, o.warnings));
 }

@@ -36,13 +36,78 @@ export interface DeliveryOptions {
   readonly kinds: DeliveryKinds;
 }
 
-interface Batch extends OutgoingBatch {
-  readonly records: SpanRecord[];
+/**
+ * One batch, from its packing to its outcome. It is what a transport's `send` gets as its
+ * `OutgoingBatch` (its records are there for transports without the lean path).
+ */
+interface Batch {
+  /** The spans, kept for transports that read them; undefined once encoded for a lean transport. */
+  records: SpanRecord[] | undefined;
+  /** Spans in the batch. */
+  readonly count: number;
+  readonly body: Uint8Array | undefined;
   readonly bytes: number;
   attempts: number;
   /** Counted as sent or dropped: later outcomes are ignored, so every span is counted once. */
   done: boolean;
+  /** When the attempt in flight times out (`performance.now()` milliseconds); Infinity when none is. */
+  deadline: number;
+  /** Aborts the attempt in flight of a transport on the signal path (its AbortController). */
+  cancel: ((reason: unknown) => void) | undefined;
+  /** The lean transport's own handle on the attempt in flight (its request). */
+  handle: unknown;
 }
+
+/** An attempt as a lean transport sees it: the batch's bytes and a slot for its own handle. */
+export interface LeanAttempt {
+  readonly body: Uint8Array | undefined;
+  readonly count: number;
+  readonly attempts: number;
+  /** The transport's own (its request, to cut it off); the engine only clears it. */
+  handle: unknown;
+}
+
+/** How a lean transport answers an attempt: once, synchronously or later (ignored after `cancel`'s answer). */
+export type LeanAnswer = (attempt: LeanAttempt, outcome: SendOutcome) => void;
+
+/**
+ * The lean path, for the library's own transports: no AbortSignal, timer or promise per attempt.
+ * The engine keeps one timer for the deadlines of every attempt in flight and cuts one off through
+ * `cancel`; records are let go once the batch is encoded, so a bisect splits the bytes.
+ */
+export const LEAN = Symbol('deferred-span.lean');
+
+export interface LeanPath {
+  /** Starts one attempt of an encoded batch; answers it through `answer`, once. */
+  start(attempt: LeanAttempt, answer: LeanAnswer): void;
+  /** Cuts the attempt in flight off (its deadline passed, or close() gave up): it then answers with a failure carrying `reason`. */
+  cancel(attempt: LeanAttempt, reason: Error): void;
+  /** Two bodies of `count` spans' bytes split in halves (first, its span count, second), or undefined when the bytes cannot be split. */
+  split(body: Uint8Array, count: number): [Uint8Array, number, Uint8Array] | undefined;
+  /**
+   * A body nothing will send again (its batch was sent, dropped or split; never one whose request
+   * may still be writing it), for an encoder that lends its buffers to take back.
+   */
+  release?(body: Uint8Array): void;
+}
+
+/** A transport with the lean path (it must encode: the lean path sends bytes only). */
+export interface LeanTransport extends Transport {
+  readonly [LEAN]: LeanPath;
+  encode(records: readonly SpanRecord[]): Uint8Array;
+}
+
+const newBatch = (records: SpanRecord[] | undefined, count: number, body: Uint8Array | undefined, bytes: number): Batch => ({
+  records,
+  count,
+  body,
+  bytes,
+  attempts: 0,
+  done: false,
+  deadline: Infinity,
+  cancel: undefined,
+  handle: undefined,
+});
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
@@ -83,17 +148,26 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * jitter, bisects batches the destination calls invalid, drains on flush, and on close gives up at
  * the deadline. It counts every span exactly once, as sent or dropped by reason, and is the single
  * source of `stats()`. The traced call path only pushes onto an array.
+ *
+ * Waiting records are kept in chunks of at most `maxBatchSpans`, so taking a batch moves no other
+ * record. One timer watches the deadlines of every attempt in flight (`timeoutMillis`), armed only
+ * while attempts are in flight; a transport with the lean path (`LEAN`, the library's own) gets no
+ * AbortSignal, timer or promise per attempt and its batches keep no records once encoded.
  */
 export class DeliveryEngine implements Sink {
   readonly #transport: Transport;
+  readonly #lean: LeanPath | undefined;
   readonly #o: DeliveryOptions;
   readonly #kinds: DeliveryKinds;
   readonly diagnostics: Diagnostics;
-  /** Aborts attempts and backoffs when `close()` runs out of time. */
+  /** Aborts backoffs (and attempts on the signal path without a timeout) when `close()` runs out of time. */
   readonly #abort = new AbortController();
 
-  /** Waiting, not yet encoded. */
-  #records: SpanRecord[] = [];
+  /** The chunk being filled, not yet encoded. */
+  #open: SpanRecord[] = [];
+  /** Full chunks (or the rest of one a batch's byte bound cut), oldest first, not yet encoded. */
+  #chunks: SpanRecord[][] = [];
+  #chunkSpans = 0;
   /** Halves of split batches, sent before new ones. */
   #ready: Batch[] = [];
   #readySpans = 0;
@@ -104,9 +178,13 @@ export class DeliveryEngine implements Sink {
   #encodedBytes = 0;
   #bytesPerSpan = FIRST_BYTES_PER_SPAN;
   readonly #bounded: boolean;
+  /** Records that may still wait under the byte bound (Infinity without one), kept up to date as bytes come and go. */
+  #byteRoom = Infinity;
   // Read on every add(): fields of their own, not loads through the options object.
   readonly #maxQueueSpans: number;
   readonly #maxBatchSpans: number;
+  /** The one timer for the deadlines of attempts in flight; undefined while none is armed. */
+  #watchdog: ReturnType<typeof setTimeout> | undefined = undefined;
 
   #sent = 0;
   #retried = 0;
@@ -124,12 +202,15 @@ export class DeliveryEngine implements Sink {
 
   constructor(transport: Transport, options: DeliveryOptions, diagnostics?: Diagnostics) {
     this.#transport = transport;
+    const lean = (transport as Partial<LeanTransport>)[LEAN];
+    this.#lean = lean !== undefined && transport.encode !== undefined ? lean : undefined;
     this.#o = options;
     this.#kinds = options.kinds;
     this.diagnostics = diagnostics ?? new Diagnostics();
     this.#bounded = transport.encode !== undefined && Number.isFinite(options.maxQueueBytes);
     this.#maxQueueSpans = options.maxQueueSpans;
     this.#maxBatchSpans = options.maxBatchSpans;
+    this.#updateByteRoom();
   }
 
   /** Where batches go, for messages. */
@@ -147,28 +228,46 @@ export class DeliveryEngine implements Sink {
     this.diagnostics.report(kind, message, error);
   }
 
+  /** Records waiting to be encoded. */
+  get #waiting(): number {
+    return this.#chunkSpans + this.#open.length;
+  }
+
   get #queued(): number {
-    return this.#records.length + this.#readySpans + this.#backingOff;
+    return this.#waiting + this.#readySpans + this.#backingOff;
+  }
+
+  #updateByteRoom(): void {
+    // Spans not yet encoded count at the average size measured so far.
+    if (this.#bounded) this.#byteRoom = Math.floor((this.#o.maxQueueBytes - this.#encodedBytes) / this.#bytesPerSpan);
   }
 
   /** Room for new spans under both bounds. */
   #room(): number {
-    const bySpans = this.#o.maxQueueSpans - this.#queued - this.#inFlight;
-    if (!this.#bounded) return bySpans;
-    // Spans not yet encoded count at the average size measured so far.
-    const byBytes = Math.floor((this.#o.maxQueueBytes - this.#encodedBytes) / this.#bytesPerSpan) - this.#records.length;
-    return Math.min(bySpans, byBytes);
+    const waiting = this.#waiting;
+    return Math.min(this.#maxQueueSpans - waiting - this.#readySpans - this.#backingOff - this.#inFlight, this.#byteRoom - waiting);
   }
 
   /** Takes one finished span: the tracer's hand-off, a push and a bound check (the traced call path). */
   add(record: SpanRecord): void {
     if (this.#closed) return this.discard(1, this.#kinds.closed, 'a span was written after close(); it was dropped and counted as expired');
-    const records = this.#records;
-    // The span bound from fields, without a call; the byte bound (HTTP) only when it applies.
-    if (records.length + this.#readySpans + this.#backingOff + this.#inFlight >= this.#maxQueueSpans || (this.#bounded && this.#room() <= 0)) return this.#full(1);
-    records.push(record);
-    if (records.length >= this.#maxBatchSpans || this.#due) this.#batchReady();
+    const open = this.#open;
+    // Both bounds from fields, without a call (the byte bound is Infinity where it does not apply).
+    const waiting = this.#chunkSpans + open.length;
+    if (waiting + this.#readySpans + this.#backingOff + this.#inFlight >= this.#maxQueueSpans || waiting >= this.#byteRoom) return this.#full(1);
+    open.push(record);
+    if (open.length >= this.#maxBatchSpans) this.#chunkFull();
+    else if (this.#due) this.#batchReady();
     else if (this.#timer === undefined) this.#startTimer();
+  }
+
+  /** The open chunk is full: it waits with the others, and a batch is ready. */
+  #chunkFull(): void {
+    const open = this.#open;
+    this.#chunks.push(open);
+    this.#chunkSpans += open.length;
+    this.#open = [];
+    this.#batchReady();
   }
 
   /** Takes a batch of finished spans (the `Sink` contract); past the bound the rest are dropped and counted. */
@@ -178,11 +277,14 @@ export class DeliveryEngine implements Sink {
     if (this.#closed) return this.discard(n, this.#kinds.closed, `${n} span(s) were written after close(); they were dropped and counted as expired`);
     const room = Math.max(0, this.#room());
     const take = n <= room ? n : room;
-    const records = this.#records;
-    for (let i = 0; i < take; i++) records.push(spans[i]!);
+    const max = this.#maxBatchSpans;
+    for (let i = 0; i < take; i++) {
+      this.#open.push(spans[i]!);
+      if (this.#open.length >= max) this.#chunkFull();
+    }
     if (take < n) this.#full(n - take);
-    if (records.length >= this.#o.maxBatchSpans || this.#due) this.#batchReady();
-    else if (this.#timer === undefined && records.length > 0) this.#startTimer();
+    if (this.#due && this.#open.length > 0) this.#batchReady();
+    else if (this.#timer === undefined && this.#open.length > 0) this.#startTimer();
   }
 
   /** Counts spans that never entered the queue as expired, reporting `kind`. */
@@ -228,46 +330,67 @@ export class DeliveryEngine implements Sink {
     this.#pump();
   };
 
+  /** The oldest waiting records, at most maxBatchSpans: a full chunk, or (when due) the open one. */
+  #takeChunk(): SpanRecord[] | undefined {
+    const chunk = this.#chunks.shift();
+    if (chunk !== undefined) {
+      this.#chunkSpans -= chunk.length;
+      return chunk;
+    }
+    if (!this.#due || this.#open.length === 0) return undefined;
+    const open = this.#open;
+    this.#open = [];
+    return open;
+  }
+
+  /** Records of a chunk a batch did not take go back first in line. */
+  #putBack(chunk: SpanRecord[], from: number): void {
+    if (from >= chunk.length) return;
+    const rest = chunk.slice(from);
+    this.#chunks.unshift(rest);
+    this.#chunkSpans += rest.length;
+  }
+
   /**
    * The next batch from the waiting spans, at most maxBatchSpans and maxBatchBytes; undefined when
-   * the spans it looked at could not be sent at all. A span that cannot be encoded (its JSON would
-   * pass V8's string limit, a record's getter throws) or that alone passes maxBatchBytes is dropped
-   * here, counted as rejected and reported: it must not crash the timer or block the queue.
+   * nothing is ready, or the spans it looked at could not be sent at all. A span that cannot be
+   * encoded (its JSON would pass V8's string limit, a record's getter throws) or that alone passes
+   * maxBatchBytes is dropped here, counted as rejected and reported: it must not crash the timer or
+   * block the queue.
    */
   #pack(): Batch | undefined {
-    const records = this.#records;
-    const { maxBatchSpans, maxBatchBytes } = this.#o;
+    const chunk = this.#takeChunk();
+    if (chunk === undefined) return undefined;
     const encode = this.#transport.encode;
-    if (encode === undefined) {
-      const chunk = records.length <= maxBatchSpans ? records : records.splice(0, maxBatchSpans);
-      if (chunk === records) this.#records = [];
-      return { records: chunk, body: undefined, bytes: 0, attempts: 0, done: false };
-    }
-    let n = Math.min(records.length, maxBatchSpans, Math.max(1, Math.floor(maxBatchBytes / this.#bytesPerSpan)));
+    if (encode === undefined) return newBatch(chunk, chunk.length, undefined, 0);
+    const { maxBatchBytes } = this.#o;
+    let n = Math.min(chunk.length, Math.max(1, Math.floor(maxBatchBytes / this.#bytesPerSpan)));
     for (;;) {
-      const chunk = records.slice(0, n);
+      const part = n === chunk.length ? chunk : chunk.slice(0, n);
       let body: Uint8Array;
       try {
-        body = encode.call(this.#transport, chunk);
+        body = encode.call(this.#transport, part);
       } catch (error) {
         if (n > 1) {
           // One span in the chunk is the likely cause: halve until it stands alone.
           n = n >> 1;
           continue;
         }
-        records.splice(0, 1);
+        this.#putBack(chunk, 1);
         return this.#tooLarge(chunk[0]!, 'could not be encoded', error);
       }
       const bytes = body.length;
       if (n === 1 && bytes > maxBatchBytes) {
-        records.splice(0, 1);
+        this.#putBack(chunk, 1);
         return this.#tooLarge(chunk[0]!, `encodes to ${bytes} bytes, more than maxBatchBytes (${maxBatchBytes})`);
       }
       this.#bytesPerSpan = Math.max(1, Math.ceil(bytes / n));
       if (bytes <= maxBatchBytes) {
-        records.splice(0, n);
+        this.#putBack(chunk, n);
         this.#encodedBytes += bytes;
-        return { records: chunk, body, bytes, attempts: 0, done: false };
+        this.#updateByteRoom();
+        // A lean transport sends bytes only: the records can go now.
+        return newBatch(this.#lean === undefined ? part : undefined, n, body, bytes);
       }
       n = Math.max(1, Math.floor((n * maxBatchBytes) / bytes));
     }
@@ -290,18 +413,17 @@ export class DeliveryEngine implements Sink {
     while (this.#running.size < this.#o.maxInFlight) {
       let batch = this.#ready.shift();
       if (batch !== undefined) {
-        this.#readySpans -= batch.records.length;
+        this.#readySpans -= batch.count;
       } else {
-        const waiting = this.#records.length;
-        if (waiting === 0 || (waiting < this.#o.maxBatchSpans && !this.#due)) break;
+        if (this.#chunks.length === 0 && (!this.#due || this.#open.length === 0)) break;
         batch = this.#pack();
         if (batch === undefined) continue;
       }
       this.#running.add(batch);
-      this.#inFlight += batch.records.length;
+      this.#inFlight += batch.count;
       this.#attempt(batch);
     }
-    if (this.#records.length === 0) this.#due = this.#flushing > 0;
+    if (this.#waiting === 0) this.#due = this.#flushing > 0;
     else if (!this.#due && this.#timer === undefined) this.#startTimer();
     this.#checkIdle();
   }
@@ -315,55 +437,97 @@ export class DeliveryEngine implements Sink {
 
   /** One send; its batch's spans are counted in flight from here until its outcome. */
   #attempt(batch: Batch): void {
-    const closing = this.#abort.signal;
     const timeoutMillis = this.#o.timeoutMillis;
-    let signal = closing;
-    let cleanup: (() => void) | undefined;
     if (timeoutMillis !== undefined) {
-      // Our own timer, not AbortSignal.timeout: a signal nothing holds strongly can be collected
-      // before it fires, and AbortSignal.any would pile listeners onto the long-lived close signal.
+      batch.deadline = performance.now() + timeoutMillis;
+      if (this.#watchdog === undefined) this.#arm(timeoutMillis);
+    }
+    const lean = this.#lean;
+    if (lean !== undefined) {
+      try {
+        lean.start(batch, this.#answer);
+      } catch (error) {
+        this.#answer(batch, { outcome: 'retry', reason: describeError(error, timeoutMillis), error });
+      }
+      return;
+    }
+    let signal = this.#abort.signal;
+    if (timeoutMillis !== undefined) {
+      // A signal of its own, aborted by the watchdog or by close(); no timer or listener of its own.
       const attempt = new AbortController();
-      const timer = setTimeout(() => attempt.abort(new DOMException(`no answer within ${timeoutMillis} ms`, 'TimeoutError')), timeoutMillis);
-      timer.unref(); // whatever the transport has open keeps the process alive while it is open
-      const closed = (): void => attempt.abort(closing.reason);
-      closing.addEventListener('abort', closed, { once: true });
+      batch.cancel = (reason) => attempt.abort(reason);
       signal = attempt.signal;
-      cleanup = () => {
-        clearTimeout(timer);
-        closing.removeEventListener('abort', closed);
-      };
     }
     let result: SendOutcome | Promise<SendOutcome>;
     try {
-      result = this.#transport.send(batch, signal);
+      result = this.#transport.send(batch as OutgoingBatch, signal);
     } catch (error) {
       result = { outcome: 'retry', reason: describeError(error, timeoutMillis), error };
     }
     if (isThenable(result)) {
       Promise.resolve(result).then(
-        (outcome) => {
-          cleanup?.();
-          this.#outcome(batch, outcome);
-        },
-        (error: unknown) => {
-          cleanup?.();
-          this.#outcome(batch, { outcome: 'retry', reason: describeError(error, timeoutMillis), error });
-        },
+        (outcome) => this.#answer(batch, outcome),
+        (error: unknown) => this.#answer(batch, { outcome: 'retry', reason: describeError(error, timeoutMillis), error }),
       );
     } else {
-      cleanup?.();
-      this.#outcome(batch, result);
+      this.#answer(batch, result);
+    }
+  }
+
+  /** An attempt's answer: the attempt is over, its batch goes on to its outcome. */
+  readonly #answer = (attempt: LeanAttempt, outcome: SendOutcome): void => {
+    const batch = attempt as Batch;
+    batch.deadline = Infinity;
+    batch.cancel = undefined;
+    batch.handle = undefined;
+    this.#outcome(batch, outcome);
+  };
+
+  #arm(ms: number): void {
+    const timer = setTimeout(this.#onWatchdog, ms);
+    timer.unref(); // whatever the transport has open keeps the process alive while it is open
+    this.#watchdog = timer;
+  }
+
+  /** Cuts off every attempt past its deadline and sleeps until the next one's. */
+  readonly #onWatchdog = (): void => {
+    this.#watchdog = undefined;
+    const now = performance.now();
+    let next = Infinity;
+    for (const batch of this.#running) {
+      const deadline = batch.deadline;
+      if (deadline === Infinity) continue;
+      if (deadline <= now) {
+        batch.deadline = Infinity;
+        this.#cut(batch, new DOMException(`no answer within ${this.#o.timeoutMillis} ms`, 'TimeoutError'));
+      } else if (deadline < next) {
+        next = deadline;
+      }
+    }
+    if (next !== Infinity) this.#arm(Math.max(1, Math.ceil(next - now)));
+  };
+
+  /** Aborts a batch's attempt in flight with `reason`. */
+  #cut(batch: Batch, reason: Error): void {
+    try {
+      if (this.#lean !== undefined) {
+        if (batch.handle !== undefined) this.#lean.cancel(batch, reason);
+      } else {
+        batch.cancel?.(reason);
+      }
+    } catch (error) {
+      this.#report(this.#kinds.bug, 'aborting a send failed unexpectedly', error);
     }
   }
 
   #outcome(batch: Batch, outcome: SendOutcome): void {
     if (batch.done) return;
     try {
-      this.#inFlight -= batch.records.length;
+      this.#inFlight -= batch.count;
       if (this.#abort.signal.aborted) return this.#finish(batch, 'expired');
       switch (outcome?.outcome) {
         case 'sent':
-          this.#sent += batch.records.length;
+          this.#sent += batch.count;
           return this.#finish(batch, undefined);
         case 'split':
           return this.#split(batch, outcome.kind, outcome.message);
@@ -387,14 +551,21 @@ export class DeliveryEngine implements Sink {
   /** Counts the batch once (as sent when `dropped` is undefined), frees its slot and pumps again. */
   #finish(batch: Batch, dropped: keyof DropCounts | undefined): void {
     batch.done = true;
-    if (dropped !== undefined) this.#dropped[dropped] += batch.records.length;
-    this.#encodedBytes -= batch.bytes;
-    this.#running.delete(batch);
+    if (dropped !== undefined) this.#dropped[dropped] += batch.count;
+    this.#release(batch);
     this.#pump();
   }
 
+  /** Frees a batch's slot and bytes; its body goes back to the transport. */
+  #release(batch: Batch): void {
+    if (batch.body !== undefined) this.#lean?.release?.(batch.body);
+    this.#encodedBytes -= batch.bytes;
+    this.#updateByteRoom();
+    this.#running.delete(batch);
+  }
+
   #retry(batch: Batch, outcome: Extract<SendOutcome, { outcome: 'retry' }>): void {
-    const n = batch.records.length;
+    const n = batch.count;
     const o = this.#o;
     batch.attempts++;
     const target = this.#transport.target;
@@ -419,25 +590,36 @@ export class DeliveryEngine implements Sink {
 
   /** The destination called the batch invalid: send each half on its own until the bad span(s) stand alone. */
   #split(batch: Batch, kind: DiagnosticKind, message: string): void {
-    const records = batch.records;
-    if (records.length === 1) {
+    const n = batch.count;
+    if (n === 1) {
       this.#report(kind, `${this.#transport.target} ${message}; only that span was dropped (counted as rejected)`);
       return this.#finish(batch, 'rejected');
     }
-    const mid = records.length >> 1;
-    const encode = this.#transport.encode;
-    const halves = [records.slice(0, mid), records.slice(mid)].map((part): Batch => {
-      const body = encode?.call(this.#transport, part);
-      const bytes = body?.length ?? 0;
-      this.#encodedBytes += bytes;
-      return { records: part, body, bytes, attempts: 0, done: false };
-    });
+    let halves: Batch[];
+    const records = batch.records;
+    if (records !== undefined) {
+      const mid = n >> 1;
+      const encode = this.#transport.encode;
+      halves = [records.slice(0, mid), records.slice(mid)].map((part): Batch => {
+        const body = encode?.call(this.#transport, part);
+        return newBatch(part, part.length, body, body?.length ?? 0);
+      });
+    } else {
+      // A lean batch keeps only its bytes: they are split where a span ends.
+      const parts = batch.body === undefined ? undefined : this.#lean!.split(batch.body, n);
+      if (parts === undefined) {
+        this.#report(kind, `${this.#transport.target} ${message}; the batch could not be split to find the span, so its ${n} span(s) were dropped (counted as rejected)`);
+        return this.#finish(batch, 'rejected');
+      }
+      const [first, firstCount, second] = parts;
+      halves = [newBatch(undefined, firstCount, first, first.length), newBatch(undefined, n - firstCount, second, second.length)];
+    }
+    for (const half of halves) this.#encodedBytes += half.bytes;
     this.#ready.unshift(...halves);
-    this.#readySpans += records.length;
+    this.#readySpans += n;
     // The halves are queued now: not a drop, only the parent batch's slot and bytes are freed.
     batch.done = true;
-    this.#encodedBytes -= batch.bytes;
-    this.#running.delete(batch);
+    this.#release(batch);
     this.#pump();
   }
 
@@ -522,21 +704,30 @@ export class DeliveryEngine implements Sink {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#dropped.expired += this.#records.length + this.#readySpans;
-    this.#records = [];
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+    this.#dropped.expired += this.#waiting + this.#readySpans;
+    this.#open = [];
+    this.#chunks = [];
+    this.#chunkSpans = 0;
     for (const b of this.#ready) this.#encodedBytes -= b.bytes;
     this.#ready = [];
     this.#readySpans = 0;
     // (A batch waiting out a backoff holds a slot too; its spans are in #backingOff.)
-    for (const batch of this.#running) {
+    const running = [...this.#running];
+    for (const batch of running) {
       batch.done = true;
-      this.#dropped.expired += batch.records.length;
+      this.#dropped.expired += batch.count;
       this.#encodedBytes -= batch.bytes;
     }
     this.#running.clear();
     this.#inFlight = 0;
     this.#backingOff = 0;
     this.#abort.abort();
+    // Attempts in flight are cut off too: their answers are ignored (the batches are done).
+    const reason = this.#abort.signal.reason as Error;
+    for (const batch of running) this.#cut(batch, reason);
+    this.#updateByteRoom();
     this.#checkIdle();
     return this.#dropped.expired - before;
   }

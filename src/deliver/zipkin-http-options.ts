@@ -1,13 +1,29 @@
-import { z } from 'zod';
 import type { ErrorHandler } from '../model/diagnostics.js';
+import { INVALID, optional, parseOptions, recordOf, rule, type Checked, type Rule } from '../model/option-rules.js';
 import { checkBackoff, deliveryOptionsShape, type DeliveringSinkOptions } from './delivery-options.js';
-import { parseOptions } from '../model/options-error.js';
 
 /** Where spans go when neither `url` nor `OTEL_EXPORTER_ZIPKIN_ENDPOINT` says otherwise. */
 export const DEFAULT_ZIPKIN_URL = 'http://localhost:9411/api/v2/spans';
 
 /** Zipkin's span endpoint, relative to its base. */
 export const SPANS_PATH = 'api/v2/spans';
+
+/** Longest piece of a collector's error body kept for messages. */
+export const MAX_ERROR_BODY = 500;
+
+/** What the sink needs from a collector's answer to a POST. */
+export interface PostResult {
+  readonly status: number;
+  /** The `retry-after` header, as sent. */
+  readonly retryAfter: string | null;
+  /** The `location` header of a redirect, as sent. */
+  readonly location: string | null;
+  /** The body, read only for failures, at most `MAX_ERROR_BODY` characters. */
+  readonly text: string;
+}
+
+/** The answer to every 2xx: nothing of it is read, so every one is the same (here, not in the HTTP module the sink loads on first use). */
+export const ACCEPTED: PostResult = Object.freeze({ status: 200, retryAfter: null, location: null, text: '' });
 
 /**
  * A base URL (`http://host:9411`, `…/zipkin/`), as the CLI takes, means the span endpoint under it:
@@ -70,59 +86,65 @@ export interface ResolvedZipkinHttpSinkOptions {
   warnings: boolean;
 }
 
-const pem = z.union([z.string(), z.instanceof(Buffer)], { error: 'expected PEM text (a string or a Buffer), e.g. fs.readFileSync("ca.pem")' });
+const headerName = {
+  test: (name: string) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name),
+  error: 'expected a header name of letters, digits and !#$%&\'*+.^_`|~- (no spaces or colons)',
+};
 
-const schema = z
-  .strictObject({
-    url: z
-      .string({ error: 'expected a URL string, like "http://localhost:9411/api/v2/spans"' })
-      .optional(),
-    headers: z
-      .record(
-        z.string(),
-        z
-          .string({ error: 'expected string header values, like { authorization: "Bearer …" }' })
-          // The value itself is never repeated in the message: it is usually a credential.
-          .regex(/^[^\r\n\0]*$/, { error: 'expected a header value without line breaks or NUL characters' }),
-      )
-      .optional(),
-    ...deliveryOptionsShape,
-    ca: z.union([pem, z.array(pem)], { error: 'expected PEM text (a string or a Buffer) or an array of them' }).optional(),
-  })
-  .superRefine((o, ctx) => {
-    for (const name of Object.keys(o.headers ?? {})) {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-        ctx.addIssue({ code: 'custom', path: ['headers', name], message: 'expected a header name of letters, digits and !#$%&\'*+.^_`|~- (no spaces or colons)' });
-      }
-    }
-    checkBackoff(o, ctx);
-    const raw = o.url ?? zipkinUrlFromEnvironment();
-    if (raw === undefined || raw === '') return;
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      // The text is not echoed: it may hold credentials.
-      ctx.addIssue({ code: 'custom', path: ['url'], message: `expected an absolute http(s) URL, like "${DEFAULT_ZIPKIN_URL}"${o.url === undefined ? ' (read from OTEL_EXPORTER_ZIPKIN_ENDPOINT)' : ''}` });
-      return;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: `expected an http: or https: URL, got ${url.protocol}` });
-    }
-    if (url.username !== '' || url.password !== '') {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'credentials in the URL would leak into messages and logs; pass them in headers, e.g. { authorization: "Basic …" }' });
-    }
-    if (o.ca !== undefined && url.protocol !== 'https:') {
-      ctx.addIssue({ code: 'custom', path: ['ca'], message: 'a CA only applies to an https: URL; remove ca or use https://' });
-    }
-  });
+// The value itself is never repeated in a message: it is usually a credential.
+const headerValue: Rule<string> = (value, path, problems) => {
+  const problem = typeof value !== 'string'
+    ? 'expected string header values, like { authorization: "Bearer …" }'
+    : /[\r\n\0]/.test(value) ? 'expected a header value without line breaks or NUL characters' : undefined;
+  if (problem === undefined) return value as string;
+  problems.push(`${path}: ${problem}`);
+  return INVALID;
+};
+
+const isPem = (v: unknown): v is string | Buffer => typeof v === 'string' || Buffer.isBuffer(v);
+
+const ca: Rule<Array<string | Buffer>> = (value, path, problems) => {
+  if (isPem(value)) return [value];
+  if (Array.isArray(value) && value.every(isPem)) return [...value];
+  problems.push(`${path}: expected PEM text (a string or a Buffer) or an array of them`);
+  return INVALID;
+};
+
+const shape = {
+  url: optional(rule((v): v is string => typeof v === 'string', `expected a URL string, like "${DEFAULT_ZIPKIN_URL}"`)),
+  headers: optional(recordOf(headerValue, 'expected an object of header values, like { authorization: "Bearer …" }', headerName)),
+  ...deliveryOptionsShape,
+  ca: optional(ca),
+};
+
+/** What no single option shows: the URL (from `url` or the environment) and whether `ca` applies to it. */
+function checkAcross(o: Checked<typeof shape>, problems: string[]): void {
+  checkBackoff(o, problems);
+  if (o.url === INVALID) return;
+  const raw = o.url ?? zipkinUrlFromEnvironment();
+  if (raw === undefined) return;
+  const fromEnvironment = o.url === undefined ? ' (read from OTEL_EXPORTER_ZIPKIN_ENDPOINT)' : '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The text is not echoed: it may hold credentials.
+    problems.push(`url: expected an absolute http(s) URL, like "${DEFAULT_ZIPKIN_URL}"${fromEnvironment}`);
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`url: expected an http: or https: URL, got ${url.protocol}`);
+  if (url.username !== '' || url.password !== '') {
+    problems.push('url: credentials in the URL would leak into messages and logs; pass them in headers, e.g. { authorization: "Basic …" }');
+  }
+  if (o.ca !== undefined && o.ca !== INVALID && url.protocol !== 'https:') problems.push('ca: a CA only applies to an https: URL; remove ca or use https://');
+}
 
 /**
  * Validates `zipkinHttpSink` options and applies the defaults.
  * @throws {OptionsError} naming each bad option, e.g. `maxInFlight: expected an integer >= 1, like 4`.
  */
 export function resolveZipkinHttpSinkOptions(input: unknown): ResolvedZipkinHttpSinkOptions {
-  const o = parseOptions('zipkinHttpSink', schema, input);
+  const o = parseOptions('zipkinHttpSink', shape, input, checkAcross);
   const raw = o.url ?? zipkinUrlFromEnvironment() ?? DEFAULT_ZIPKIN_URL;
   return {
     url: spansUrl(new URL(raw)),
@@ -138,7 +160,7 @@ export function resolveZipkinHttpSinkOptions(input: unknown): ResolvedZipkinHttp
     initialBackoffMillis: o.initialBackoffMillis,
     maxBackoffMillis: o.maxBackoffMillis,
     jitter: o.jitter,
-    ca: o.ca === undefined ? undefined : Array.isArray(o.ca) ? [...o.ca] : [o.ca as string | Buffer],
+    ca: o.ca,
     onError: o.onError,
     warnings: o.warnings,
   };

@@ -1,71 +1,147 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
+import type { LeanAttempt } from './engine.js';
+import { ACCEPTED, MAX_ERROR_BODY, type PostResult } from './zipkin-http-options.js';
 
-/** What the sink needs from an answer. */
-export interface PostResult {
-  readonly status: number;
-  /** The `retry-after` header, as sent. */
-  readonly retryAfter: string | null;
-  /** The `location` header of a redirect, as sent. */
-  readonly location: string | null;
-  /** The body, read only for failures, at most `MAX_ERROR_BODY` characters. */
-  readonly text: string;
-}
+/** How a POST ended: `result` when the collector answered, else `error` (a network error, or the reason it was cut off). */
+export type PostAnswer = (attempt: LeanAttempt, result: PostResult | undefined, error: unknown) => void;
 
-/** One POST of a JSON body; rejects on network errors, and with the signal's reason when aborted. */
+/** POSTs of JSON bodies, each answered once through the poster's `answer`. */
 export interface HttpPoster {
-  post(body: Uint8Array, signal: AbortSignal): Promise<PostResult>;
+  /** POSTs `body` for `attempt`, whose `handle` holds the request until it is answered. */
+  post(attempt: LeanAttempt, body: Uint8Array): void;
+  /** Cuts the attempt's request off: it is then answered with `reason` as its error. */
+  cancel(attempt: LeanAttempt, reason: Error): void;
   /** Releases sockets. */
   close(): void;
 }
 
-/** Longest piece of a collector's error body kept for messages. */
-export const MAX_ERROR_BODY = 500;
+// A request's state lives on the request itself: no closure or object per POST.
+const ATTEMPT = Symbol('attempt');
+const ANSWER = Symbol('answer');
+const REASON = Symbol('reason');
+const ERROR = Symbol('error');
+const TEXT = Symbol('text');
 
-function headerSet(headers: Readonly<Record<string, string>>): Record<string, string> {
-  // Ours last: a user header must not turn the body into something else.
-  return { ...headers, 'content-type': 'application/json' };
+/** A request as Node makes it (its `agent` and `res` are not in the types), with its attempt. */
+interface Request extends http.ClientRequest {
+  readonly agent: http.Agent;
+  readonly res: http.IncomingMessage | null;
+  [ATTEMPT]: LeanAttempt;
+  /** Why it was cut off, when it was. */
+  [REASON]?: Error;
+  /** The first error the request or its response met. */
+  [ERROR]?: Error;
+}
+
+interface Agent extends http.Agent {
+  [ANSWER]: PostAnswer;
+}
+
+interface Response extends http.IncomingMessage {
+  [TEXT]?: string;
+  req: Request;
+}
+
+/** Answers the request's attempt, once: the attempt holds the request as its handle until then. */
+function settle(req: Request, result: PostResult | undefined, error: unknown): void {
+  const attempt = req[ATTEMPT];
+  if (attempt.handle !== req) return;
+  attempt.handle = undefined;
+  (req.agent as Agent)[ANSWER](attempt, result, req[REASON] ?? error);
+}
+
+function onResponse(this: Request, res: http.IncomingMessage): void {
+  const status = res.statusCode ?? 0;
+  if (status >= 200 && status < 300) {
+    // Read to the end (the socket goes back to the agent), but not kept.
+    res.resume();
+  } else {
+    (res as Response)[TEXT] = '';
+    res.setEncoding('utf8');
+    res.on('data', onFailureData);
+  }
+  res.on('error', onResponseError);
+  res.on('aborted', onResponseAborted);
+}
+
+function onFailureData(this: Response, chunk: string): void {
+  const text = this[TEXT] ?? '';
+  if (text.length < MAX_ERROR_BODY) this[TEXT] = text + chunk;
+}
+
+/** A response read to its end: accepted, or the failure with what the collector said. */
+function answered(req: Request, res: Response): void {
+  const status = res.statusCode ?? 0;
+  if (status >= 200 && status < 300) return settle(req, ACCEPTED, undefined);
+  const { 'retry-after': retryAfter, location } = res.headers;
+  settle(req, {
+    status,
+    retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+    location: typeof location === 'string' ? location : null,
+    text: (res[TEXT] ?? '').slice(0, MAX_ERROR_BODY),
+  }, undefined);
+}
+
+function onResponseError(this: Response, error: Error): void {
+  this.req[ERROR] ??= error;
+}
+
+function onResponseAborted(this: Response): void {
+  this.req[ERROR] ??= new Error('the response was cut off');
+}
+
+function onRequestError(this: Request, error: Error): void {
+  this[ERROR] ??= error;
+}
+
+/**
+ * The request is over. It is answered on the next tick: a keep-alive socket goes back to the agent
+ * right after 'close', and the engine may start the next POST in the answer, which must find it free
+ * (else the agent opens a new connection).
+ */
+function onRequestClose(this: Request): void {
+  process.nextTick(closed, this);
+}
+
+function closed(req: Request): void {
+  const res = req.res as Response | null;
+  if (res !== null && res.complete && req[REASON] === undefined && req[ERROR] === undefined) answered(req, res);
+  else settle(req, undefined, req[ERROR] ?? new Error('the connection closed before an answer'));
 }
 
 /**
  * POSTs with `node:http` or `node:https` and a keep-alive agent of its own. Not `fetch`: it copies
  * every body and cost about half again as much CPU per span sent to a local Zipkin, and on Node 20
  * it takes no private CA without the undici package (`NODE_EXTRA_CA_CERTS` would change trust for
- * the whole process). Idle keep-alive sockets do not hold the process open.
+ * the whole process). Idle keep-alive sockets do not hold the process open. The request options are
+ * built once; `end(body)` sets the content length. Nothing is allocated per POST but the request
+ * and its response: their listeners are shared functions, the attempt hangs off the request.
  */
-export function nodeTransport(url: URL, headers: Readonly<Record<string, string>>, ca: Array<string | Buffer> | undefined, maxSockets: number): HttpPoster {
+export function nodeTransport(url: URL, headers: Readonly<Record<string, string>>, ca: Array<string | Buffer> | undefined, maxSockets: number, answer: PostAnswer): HttpPoster {
   const secure = url.protocol === 'https:';
-  const agent = secure ? new https.Agent({ ...(ca === undefined ? {} : { ca }), keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets });
+  const agent = (secure ? new https.Agent({ ...(ca === undefined ? {} : { ca }), keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets })) as Agent;
+  agent[ANSWER] = answer;
   const request = secure ? https.request : http.request;
-  const sent = headerSet(headers);
+  // Ours last: a user header must not turn the body into something else.
+  const options: http.RequestOptions = { ...urlToHttpOptions(url), method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json' } };
   return {
-    post(body, signal) {
-      return new Promise<PostResult>((resolve, fail) => {
-        // Node wraps the reason in an AbortError; the sink tells a timeout by the reason itself.
-        const reject = (error: unknown): void => fail(signal.aborted ? signal.reason : error);
-        const req = request(url, { method: 'POST', agent, signal, headers: { ...sent, 'content-length': String(body.length) } }, (res) => {
-          const status = res.statusCode ?? 0;
-          const ok = status >= 200 && status < 300;
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            if (!ok && text.length < MAX_ERROR_BODY) text += chunk;
-          });
-          res.on('end', () => {
-            const { 'retry-after': retryAfter, location } = res.headers;
-            resolve({
-              status,
-              retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-              location: typeof location === 'string' ? location : null,
-              text: text.slice(0, MAX_ERROR_BODY),
-            });
-          });
-          res.on('error', reject);
-          res.on('aborted', () => reject(new Error('the response was cut off')));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+    post(attempt, body) {
+      const req = request(options) as Request;
+      req[ATTEMPT] = attempt;
+      attempt.handle = req;
+      // Every outcome is taken on 'close' (which always comes, last): errors and the response are noted before.
+      req.on('response', onResponse);
+      req.on('error', onRequestError);
+      req.on('close', onRequestClose);
+      req.end(body);
+    },
+    cancel(attempt, reason) {
+      const req = attempt.handle;
+      if (!(req instanceof http.ClientRequest)) return;
+      (req as Request)[REASON] = reason;
+      req.destroy(reason);
     },
     close() {
       agent.destroy();

@@ -2,11 +2,11 @@ import { ZIPKIN_DELIVERY_KINDS, type DiagnosticKind } from '../model/diagnostic-
 import { Diagnostics } from '../model/diagnostics.js';
 import { CredentialRedactor } from '../model/redaction.js';
 import { encodeSpansBytes } from '../encode/bytes.js';
-import type { FlushOptions, OutgoingBatch, SendOutcome, Sink, SinkStats, Transport } from '../model/sink.js';
+import type { FlushOptions, OutgoingBatch, SendOutcome, Sink, SinkStats } from '../model/sink.js';
 import { engineOptions } from './delivery-options.js';
-import { DeliveryEngine, describeError } from './engine.js';
-import { resolveZipkinHttpSinkOptions, SPANS_PATH, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
-import { MAX_ERROR_BODY, nodeTransport, type HttpPoster, type PostResult } from './zipkin-http-transport.js';
+import { DeliveryEngine, describeError, LEAN, type LeanAnswer, type LeanAttempt, type LeanPath, type LeanTransport } from './engine.js';
+import { ACCEPTED, MAX_ERROR_BODY, resolveZipkinHttpSinkOptions, SPANS_PATH, type PostResult, type ResolvedZipkinHttpSinkOptions, type ZipkinHttpSinkOptions } from './zipkin-http-options.js';
+import type { HttpPoster } from './zipkin-http-transport.js';
 import type { SpanRecord } from '../model/span-record.js';
 
 /** A sink that POSTs spans to Zipkin's v2 HTTP API. */
@@ -68,35 +68,107 @@ class Redactor {
   }
 }
 
-/** Zipkin's v2 HTTP API as a transport: one POST per batch, its status mapped to what the engine does next. */
-class ZipkinHttpTransport implements Transport {
+/** The handle of an attempt whose POST waits for the HTTP module to load (the first batch's). */
+class Loading {}
+
+const REPLY = Symbol('reply');
+
+/** An attempt made by `send()` (the Transport contract's path, unused by the engine): it carries its own reply. */
+interface SendAttempt extends LeanAttempt {
+  readonly [REPLY]: (outcome: SendOutcome) => void;
+}
+
+/**
+ * Zipkin's v2 HTTP API as a transport: one POST per batch, its status mapped to what the engine does
+ * next. It takes the engine's lean path: the engine's one timer cuts off a request past its
+ * deadline through `cancel`, no promise or signal is made per POST, and a 400 bisect splits the
+ * batch's bytes (its records are not kept once encoded).
+ */
+class ZipkinHttpTransport implements LeanTransport {
   readonly target: string;
-  readonly #http: HttpPoster;
+  readonly #options: ResolvedZipkinHttpSinkOptions;
+  #http: Promise<HttpPoster> | undefined;
+  #loaded: HttpPoster | undefined;
+  #closed = false;
   readonly #redact: Redactor;
   readonly #timeoutMillis: number;
+  /** The engine's answer: every lean attempt is answered through it. */
+  #reply: LeanAnswer | undefined;
+
+  readonly [LEAN]: LeanPath = {
+    start: (attempt, answer) => {
+      this.#reply = answer;
+      this.#start(attempt);
+    },
+    cancel: (attempt, reason) => this.#cancel(attempt, reason),
+    split: splitJsonArray,
+  };
 
   constructor(o: ResolvedZipkinHttpSinkOptions) {
     this.target = o.url.origin + o.url.pathname;
-    this.#http = nodeTransport(o.url, o.headers, o.ca, o.maxInFlight);
+    this.#options = o;
     this.#redact = new Redactor(o.headers);
     this.#timeoutMillis = o.timeoutMillis;
+  }
+
+  /** The poster, made by the first batch: the transport and `node:http(s)` are not loaded by importing the library. */
+  #poster(): Promise<HttpPoster> {
+    const o = this.#options;
+    return (this.#http ??= import('./zipkin-http-transport.js').then((m) => {
+      const poster = m.nodeTransport(o.url, o.headers, o.ca, o.maxInFlight, this.#answered);
+      this.#loaded = poster;
+      if (this.#closed) poster.close();
+      return poster;
+    }));
   }
 
   encode(records: readonly SpanRecord[]): Uint8Array {
     return encodeSpansBytes(records);
   }
 
-  async send(batch: OutgoingBatch, signal: AbortSignal): Promise<SendOutcome> {
-    let result: PostResult;
-    try {
-      result = await this.#http.post(batch.body!, signal);
-    } catch (error) {
+  #start(attempt: LeanAttempt): void {
+    const poster = this.#loaded;
+    if (poster !== undefined) return poster.post(attempt, attempt.body!);
+    // The first batch: it waits for the module, and can be cut off meanwhile (then it is answered at once).
+    const loading = new Loading();
+    attempt.handle = loading;
+    this.#poster().then(
+      (p) => {
+        if (attempt.handle === loading) p.post(attempt, attempt.body!);
+      },
+      (error: unknown) => {
+        if (attempt.handle !== loading) return;
+        attempt.handle = undefined;
+        this.#answered(attempt, undefined, error);
+      },
+    );
+  }
+
+  #cancel(attempt: LeanAttempt, reason: Error): void {
+    if (attempt.handle instanceof Loading) {
+      attempt.handle = undefined;
+      this.#answered(attempt, undefined, reason);
+    } else if (attempt.handle !== undefined) {
+      this.#loaded?.cancel(attempt, reason);
+    }
+  }
+
+  /** A POST's end, as the engine's outcome. */
+  readonly #answered = (attempt: LeanAttempt, result: PostResult | undefined, error: unknown): void => {
+    const outcome = result === ACCEPTED ? SENT : this.#outcome(attempt.count, result, error);
+    const own = (attempt as Partial<SendAttempt>)[REPLY];
+    if (own !== undefined) own(outcome);
+    else this.#reply!(attempt, outcome);
+  };
+
+  /** What a failed POST (or an answer other than 2xx) means for the batch. */
+  #outcome(n: number, result: PostResult | undefined, error: unknown): SendOutcome {
+    if (result === undefined) {
       const clean = this.#redact.error(error);
       return { outcome: 'retry', reason: this.#redact.text(describeError(error, this.#timeoutMillis)), error: clean };
     }
     const status = result.status;
     if (status >= 200 && status < 300) return SENT;
-    const n = batch.records.length;
     const said = this.#redact.body(result.text.trim().replace(/\s+/g, ' '));
     if (status >= 300 && status < 400) {
       // Not followed: a redirect would re-send every batch twice, and the auth headers to
@@ -125,14 +197,70 @@ class ZipkinHttpTransport implements Transport {
     };
   }
 
+  /** The Transport contract's send, for completeness: the engine takes the lean path instead. */
+  send(batch: OutgoingBatch, signal: AbortSignal): Promise<SendOutcome> {
+    return new Promise((resolve) => {
+      const onAbort = (): void => this.#cancel(attempt, signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      const attempt: SendAttempt = {
+        body: batch.body,
+        count: batch.records.length,
+        attempts: batch.attempts,
+        handle: undefined,
+        [REPLY]: (outcome) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(outcome);
+        },
+      };
+      if (signal.aborted) return resolve({ outcome: 'retry', reason: describeError(signal.reason, this.#timeoutMillis), error: signal.reason });
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#start(attempt);
+    });
+  }
+
   /** A batch no retry can deliver, counted as rejected, saying what the collector did and the fix. */
   #refused(n: number, kind: DiagnosticKind, answered: string, fix: string): SendOutcome {
     return { outcome: 'refused', kind, message: `${this.target} ${answered} ${n} span(s) were dropped and counted as rejected. ${fix}` };
   }
 
   close(): void {
-    this.#http.close();
+    this.#closed = true;
+    this.#loaded?.close();
   }
+}
+
+/**
+ * A JSON array of `count` spans (as `encodeSpansBytes` writes it) split where its middle span
+ * starts: `[first half]`, how many spans it holds, `[second half]`. The bytes are read for where
+ * each top-level element ends (strings and nesting followed); undefined when they do not hold
+ * `count` elements, so no span is ever miscounted.
+ */
+export function splitJsonArray(body: Uint8Array, count: number): [Uint8Array, number, Uint8Array] | undefined {
+  if (count < 2 || body[0] !== 0x5b) return undefined;
+  const half = count >> 1;
+  let depth = 0;
+  let inString = false;
+  let elements = 0;
+  let cut = -1;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x2c && depth === 1 && ++elements === half) cut = i;
+  }
+  if (depth !== 0 || inString || elements + 1 !== count || cut < 0) return undefined;
+  const first = Buffer.allocUnsafe(cut + 1);
+  first.set(body.subarray(0, cut));
+  first[cut] = 0x5d;
+  const second = Buffer.allocUnsafe(body.length - cut);
+  second[0] = 0x5b;
+  second.set(body.subarray(cut + 1), 1);
+  return [first, half, second];
 }
 
 const SENT: SendOutcome = { outcome: 'sent' };
