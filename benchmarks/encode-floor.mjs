@@ -13,7 +13,7 @@ const buf = Buffer.allocUnsafe(1 << 21);
 const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
 
 /** A constant as little-endian words, its length last: written whole words at a time (a store may run up to 3 bytes past; the next write covers them). */
-function words(text) {
+export function words(text) {
   const n = Math.ceil(text.length / 4);
   const w = new Int32Array(n + 1);
   for (let i = 0; i < text.length; i++) w[i >> 2] |= text.charCodeAt(i) << ((i & 3) * 8);
@@ -47,7 +47,7 @@ for (let i = 0; i < 100; i++) DIGIT_PAIRS[i] = (48 + ((i / 10) | 0)) | ((48 + (i
 
 // Every writer takes the view and the position and returns the new position.
 
-function put(v, p, w) {
+export function put(v, p, w) {
   const n = w.length - 1;
   for (let i = 0; i < n; i++) v.setInt32(p + 4 * i, w[i], true);
   return p + w[n];
@@ -64,7 +64,7 @@ function ascii(v, p, s) {
 }
 
 /** Exactly `width` digits of `n` (< 2^31), two per store. */
-function padded(v, p, n, width) {
+export function padded(v, p, n, width) {
   let at = p + width;
   while (at - p >= 2) {
     const q = (n / 100) | 0;
@@ -77,7 +77,7 @@ function padded(v, p, n, width) {
 }
 
 /** Decimal digits of a non-negative integer below 10^8. */
-function uint(v, p, n) {
+export function uint(v, p, n) {
   return padded(v, p, n, n < 100 ? (n < 10 ? 1 : 2) : n < 1e4 ? (n < 1e3 ? 3 : 4) : n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e7 ? 7 : 8);
 }
 
@@ -88,7 +88,7 @@ function micros(v, p, n) {
   return padded(v, padded(v, p, s, 10), (n - s * 1e6) | 0, 6);
 }
 
-function hexWord(v, p, w) {
+export function hexWord(v, p, w) {
   v.setInt32(p, HEX_PAIRS[w >>> 24] | (HEX_PAIRS[(w >>> 16) & 255] << 16), true);
   v.setInt32(p + 4, HEX_PAIRS[(w >>> 8) & 255] | (HEX_PAIRS[w & 255] << 16), true);
   return p + 8;

@@ -10,49 +10,9 @@
 // writes for the same plain span (221 bytes each); the benchmark checks the spans that arrive.
 import { randomFillSync } from 'node:crypto';
 import * as http from 'node:http';
+import { hexWord, padded, put, uint, words } from './encode-floor.mjs';
 
-/** A constant as little-endian words, its length last (a store may run up to 3 bytes past; the next write covers them). */
-function words(text) {
-  const n = Math.ceil(text.length / 4);
-  const w = new Int32Array(n + 1);
-  for (let i = 0; i < text.length; i++) w[i >> 2] |= text.charCodeAt(i) << ((i & 3) * 8);
-  w[n] = text.length;
-  return w;
-}
-
-function put(v, p, w) {
-  const n = w.length - 1;
-  for (let i = 0; i < n; i++) v.setInt32(p + 4 * i, w[i], true);
-  return p + w[n];
-}
-
-const HEX_PAIRS = new Uint16Array(256);
-const DIGIT_PAIRS = new Uint16Array(100);
-for (let i = 0; i < 256; i++) HEX_PAIRS[i] = '0123456789abcdef'.charCodeAt(i >> 4) | ('0123456789abcdef'.charCodeAt(i & 15) << 8);
-for (let i = 0; i < 100; i++) DIGIT_PAIRS[i] = (48 + ((i / 10) | 0)) | ((48 + (i % 10)) << 8);
-
-function hexWord(v, p, w) {
-  v.setInt32(p, HEX_PAIRS[w >>> 24] | (HEX_PAIRS[(w >>> 16) & 255] << 16), true);
-  v.setInt32(p + 4, HEX_PAIRS[(w >>> 8) & 255] | (HEX_PAIRS[w & 255] << 16), true);
-  return p + 8;
-}
-
-/** Exactly `width` digits of `n` (< 2^31), two per store. */
-function padded(v, p, n, width) {
-  let at = p + width;
-  while (at - p >= 2) {
-    const q = (n / 100) | 0;
-    at -= 2;
-    v.setUint16(at, DIGIT_PAIRS[n - q * 100], true);
-    n = q;
-  }
-  if (at > p) v.setUint8(p, 48 + n);
-  return p + width;
-}
-
-function uint(v, p, n) {
-  return padded(v, p, n, n < 100 ? (n < 10 ? 1 : 2) : n < 1e4 ? (n < 1e3 ? 3 : 4) : n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e7 ? 7 : 8);
-}
+// The byte writers are the encode floor's own: one hand-written encoder, two benchmarks.
 
 /** Most bytes one plain span takes past its constant parts: 16 hex digits, 16 + 8 digits, a comma. */
 const VARIABLE_BYTES = 16 + 16 + 8 + 1;

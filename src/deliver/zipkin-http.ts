@@ -234,7 +234,7 @@ class ZipkinHttpTransport implements LeanTransport {
  * each top-level element ends (strings and nesting followed); undefined when they do not hold
  * `count` elements, so no span is ever miscounted.
  */
-export function splitJsonArray(body: Uint8Array, count: number): [Uint8Array, number, Uint8Array] | undefined {
+function splitJsonArray(body: Uint8Array, count: number): [Uint8Array, number, Uint8Array] | undefined {
   if (count < 2 || body[0] !== 0x5b) return undefined;
   const half = count >> 1;
   let depth = 0;

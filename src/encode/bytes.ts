@@ -320,29 +320,9 @@ function escapeFrom(p: number, s: string, i: number): number {
         b[p++] = c;
       } else {
         b[p++] = BACKSLASH;
-        switch (c) {
-          case QUOTE:
-          case BACKSLASH:
-            b[p++] = c;
-            break;
-          case 0x08:
-            b[p++] = 0x62; // b
-            break;
-          case 0x09:
-            b[p++] = 0x74; // t
-            break;
-          case 0x0a:
-            b[p++] = 0x6e; // n
-            break;
-          case 0x0c:
-            b[p++] = 0x66; // f
-            break;
-          case 0x0d:
-            b[p++] = 0x72; // r
-            break;
-          default:
-            p = putUnicodeEscape(b, p, c);
-        }
+        const short = SHORT_ESCAPE[c]!;
+        if (short !== 0) b[p++] = short;
+        else p = putUnicodeEscape(b, p, c);
       }
     } else if (c < 0x800) {
       b[p++] = 0xc0 | (c >> 6);
@@ -370,6 +350,16 @@ function escapeFrom(p: number, s: string, i: number): number {
   }
   return p;
 }
+
+/** What follows the backslash of JSON's short escapes (`\"`, `\\`, `\b \t \n \f \r`); 0: `\u00xx`. */
+const SHORT_ESCAPE = new Uint8Array(0x80);
+SHORT_ESCAPE[QUOTE] = QUOTE;
+SHORT_ESCAPE[BACKSLASH] = BACKSLASH;
+SHORT_ESCAPE[0x08] = 0x62; // b
+SHORT_ESCAPE[0x09] = 0x74; // t
+SHORT_ESCAPE[0x0a] = 0x6e; // n
+SHORT_ESCAPE[0x0c] = 0x66; // f
+SHORT_ESCAPE[0x0d] = 0x72; // r
 
 /** `u` and four lowercase hex digits of `c` (the backslash already written). */
 function putUnicodeEscape(b: Buffer, p: number, c: number): number {

@@ -3,7 +3,6 @@ import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { createRequire } from 'node:module';
-import { isIPv4, isIPv6 } from 'node:net';
 import type { Endpoint } from '../model/endpoint.js';
 import { checkOptionKeys } from '../model/options-error.js';
 import type { Parent, Span } from '../record/span-api.js';
@@ -12,7 +11,7 @@ import { helperHeaders } from '../record/span.js';
 import { peerOf } from './server.js';
 import { watchWire } from './wire.js';
 
-/** Options of `span.fetch`, `tracer.fetch` and `span.request`, besides the request's own. */
+/** Options of `span.fetch` and `tracer.fetch`, besides the request's own. */
 export interface HttpClientOptions {
   /** The span name. @default the method, e.g. `GET` (Brave's convention) */
   readonly name?: string;
@@ -39,7 +38,7 @@ const TRACER_FETCH_KEYS: ReadonlySet<string> = new Set([...CLIENT_KEYS, 'parent'
 const CLIENT_EXAMPLE = '{ name, remoteServiceName }';
 
 /** The `http.url` tag: no credentials ever, and no query values when asked. */
-export function urlTag(url: URL, redactQuery: boolean): string {
+function urlTag(url: URL, redactQuery: boolean): string {
   // The common case needs no second parse.
   if (url.username === '' && url.password === '' && url.hash === '' && (!redactQuery || url.search === '')) return url.href;
   const out = new URL(url.href);
@@ -50,16 +49,13 @@ export function urlTag(url: URL, redactQuery: boolean): string {
   return out.href;
 }
 
-/** The server as far as the URL tells: an IP literal and its port. */
+/** The server as far as the URL tells: an IP literal and its port (by the rule of the socket's peer). */
 function endpointOfUrl(url: URL, serviceName: string | undefined): Endpoint | undefined {
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
-  const out: { serviceName?: string; ipv4?: string; ipv6?: string; port?: number } = {};
-  if (serviceName !== undefined && serviceName !== '') out.serviceName = serviceName;
-  if (isIPv4(host)) out.ipv4 = host;
-  else if (isIPv6(host)) out.ipv6 = host;
-  if (port !== undefined && (out.ipv4 !== undefined || out.ipv6 !== undefined)) out.port = port;
-  return Object.keys(out).length === 0 ? undefined : out;
+  const peer = peerOf(host, port);
+  if (serviceName === undefined || serviceName === '') return peer;
+  return { serviceName, ...peer };
 }
 
 /** Brave's HTTP rule: a status outside 100..399 is an error, its code the tag's value. */
@@ -206,7 +202,7 @@ function urlOf(input: FetchInput): URL {
  * touching the caller's, tagged as Brave tags HTTP, ended when the body is done (or at the headers
  * when there is none). The caller gets the very Response fetch gave.
  */
-export function tracedFetch(
+function tracedFetch(
   tracer: Pick<RecordingTracer, 'startSpan'>,
   parent: Parent | null,
   input: FetchInput,
@@ -284,14 +280,14 @@ type RequestArgs = [url: string | URL | RequestOptions, options?: RequestOptions
  * CLIENT span, the propagation headers set before anything is sent, ended at the response's end or
  * close, or at the request's error or close.
  */
-export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, args: RequestArgs, options?: HttpClientOptions): ClientRequest {
-  checkOptionKeys('span.request', options, CLIENT_KEYS, CLIENT_EXAMPLE);
-  const o = options ?? {};
+export function spanRequest(tracer: Pick<RecordingTracer, 'startSpan'>, parent: Span, args: RequestArgs): ClientRequest {
+  // http.request's own arguments only: the span takes the defaults (named after the method).
+  const o: HttpClientOptions = {};
   const [first, second, third] = args;
   const reqOptions: RequestOptions = typeof second === 'object' && second !== null ? second : {};
   const callback = typeof second === 'function' ? second : third;
-  const secure = (first instanceof URL ? first.protocol : typeof first === 'string' ? new URL(first).protocol : (first.protocol ?? reqOptions.protocol ?? 'http:')) === 'https:';
-  const target = first instanceof URL || typeof first === 'string' ? new URL(String(first)) : undefined;
+  const target = first instanceof URL ? first : typeof first === 'string' ? new URL(first) : undefined;
+  const secure = (target?.protocol ?? (first as RequestOptions).protocol ?? reqOptions.protocol ?? 'http:') === 'https:';
   const merged: RequestOptions = target === undefined ? { ...(first as RequestOptions), ...reqOptions } : reqOptions;
   const method = String(merged.method ?? 'GET').toUpperCase();
   const host = merged.hostname ?? merged.host ?? 'localhost';

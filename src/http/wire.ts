@@ -204,9 +204,3 @@ function unsubscribeIfIdle(): void {
 export function wireSubscribed(): boolean {
   return channels.headers.hasSubscribers;
 }
-
-/** Ends an idle subscription now rather than after IDLE_MILLIS (for tests and benchmarks). */
-export function releaseIdleWire(): void {
-  if (idle !== undefined) clearTimeout(idle);
-  unsubscribeIfIdle();
-}

@@ -6,7 +6,7 @@
 import type { ExtractedContext, SpanContext } from '../model/span-context.js';
 import { b3Headers, extractB3 } from './b3.js';
 import type { Carrier } from './carrier.js';
-import { extractW3C, formatTraceparent, outgoingTracestate } from './w3c.js';
+import { extractW3C, formatTraceparent, outgoingTracestate, w3cTraceId } from './w3c.js';
 
 /**
  * A propagation format:
@@ -129,12 +129,10 @@ export function extractWith(formats: readonly PropagationFormat[], carrier: Carr
 /** A B3 context, with the tracestate and random flag of a W3C context of the same span. */
 function withW3C(b3: SpanContext, w3c: SpanContext | undefined): SpanContext {
   if (w3c === undefined || w3c.spanId !== b3.spanId) return b3;
-  const sameTrace = w3c.traceId === b3.traceId || (b3.traceId.length === 16 && w3c.traceId === ZERO_TRACE_HIGH + b3.traceId);
-  if (!sameTrace) return b3;
+  if (w3c.traceId !== w3cTraceId(b3.traceId)) return b3;
   return { ...b3, randomTraceId: w3c.randomTraceId === true, ...(w3c.tracestate !== undefined && { tracestate: w3c.tracestate }) };
 }
 
-const ZERO_TRACE_HIGH = '0000000000000000';
 
 /** Environment variables for a child process: the W3C pair, and B3's single form when B3 is on. */
 export function envOf(formats: readonly PropagationFormat[], context: OutgoingContext, tracestateKey: string | undefined): Record<string, string> {

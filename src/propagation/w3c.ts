@@ -124,7 +124,12 @@ export function parseTraceparent(v: string): Traceparent | string {
  */
 export function formatTraceparent(traceId: string, spanId: string, sampled: boolean, randomTraceId: boolean): string {
   const flags = sampled ? (randomTraceId ? '03' : '01') : randomTraceId ? '02' : '00';
-  return `00-${traceId.length === 16 ? ZERO_TRACE_HIGH + traceId : traceId}-${spanId}-${flags}`;
+  return `00-${w3cTraceId(traceId)}-${spanId}-${flags}`;
+}
+
+/** A trace ID as W3C writes it: 32 hex characters, a 64-bit one left-padded with zeros. */
+export function w3cTraceId(traceId: string): string {
+  return traceId.length === 16 ? ZERO_TRACE_HIGH + traceId : traceId;
 }
 
 // ---------------------------------------------------------------------------------------------
