@@ -53,10 +53,10 @@ export function put(v, p, w) {
   return p + w[n];
 }
 
-/** Short strings four characters per store; from 36 characters on, one native latin1 write is quicker. */
-function ascii(v, p, s) {
+/** Short strings four characters per store; from 36 characters on, one native latin1 write is quicker. `b` is the buffer under `v`. */
+export function ascii(v, p, s, b = buf) {
   const n = s.length;
-  if (n >= 36) return p + buf.latin1Write(s, p);
+  if (n >= 36) return p + b.latin1Write(s, p);
   let i = 0;
   for (; i + 4 <= n; i += 4) v.setInt32(p + i, s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24), true);
   for (; i < n; i++) v.setUint8(p + i, s.charCodeAt(i));
@@ -82,7 +82,7 @@ export function uint(v, p, n) {
 }
 
 /** Epoch microseconds of this century and the next two: ten digits of seconds, six of microseconds. */
-function micros(v, p, n) {
+export function micros(v, p, n) {
   // Whole seconds stay below 2^31 until 2038: both halves are small integers (no number boxed per call).
   const s = (n / 1e6) | 0;
   return padded(v, padded(v, p, s, 10), (n - s * 1e6) | 0, 6);

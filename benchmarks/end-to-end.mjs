@@ -27,7 +27,7 @@
 //
 // Alternatives, each with the library's defaults and with its queue raised:
 //   floor            benchmarks/end-to-end-floor.mjs: two performance.now() reads, an ID from a pool, typed arrays,
-//                    hand-written JSON, a bare http.request POST (plain spans only)
+//                    hand-written JSON, a bare http.request POST (plain and seed spans)
 //   deferred         createTracer + zipkinHttpSink (raised: maxQueueSpans 2,000,000, maxQueueBytes 1 GiB)
 //   deferredBare     createTracer with a plain sink that POSTs encodeSpansBytes(batch) with a bare http.request (plain only)
 //   otel             BasicTracerProvider + BatchSpanProcessor + @opentelemetry/exporter-zipkin (raised: maxQueueSize 2,000,000)
@@ -37,7 +37,7 @@
 //                    for deferred-span, the delivery engine, each batch answered on the next turn.
 // Shapes: `plain` (a CLIENT call with nothing of its own) and `seed` (the seed's client span: remote
 // endpoint IPv4 + port, `http.path` (a distinct path per span) and `http.status_code` tags, `ws` and
-// `wr` annotations). OpenTelemetry's Zipkin exporter has no remote endpoint: the address and port go
+// `wr` annotations) and `tags10` (10 tags of its own, values of 30–100 characters). OpenTelemetry's Zipkin exporter has no remote endpoint: the address and port go
 // as attributes (tags), and its resource attributes are tags on every span, as at its defaults.
 // Before anything is timed, one small batch of every alternative is captured at the collector and
 // checked for what it must hold.
@@ -60,13 +60,13 @@ const RAISED_QUEUE = 2_000_000;
 
 /** What each alternative is, for tables. */
 export const END_TO_END_ALTERNATIVES = {
-  floor: { label: 'hand-written floor', shapes: ['plain'], configs: ['defaults'] },
-  deferred: { label: 'deferred-span zipkinHttpSink', shapes: ['plain', 'seed'], configs: ['defaults', 'raised'] },
+  floor: { label: 'hand-written floor', shapes: ['plain', 'seed'], configs: ['defaults'] },
+  deferred: { label: 'deferred-span zipkinHttpSink', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults', 'raised'] },
   deferredBare: { label: 'deferred-span, a bare http.request sink', shapes: ['plain'], configs: ['defaults'] },
-  otel: { label: 'OpenTelemetry BatchSpanProcessor + exporter-zipkin', shapes: ['plain', 'seed'], configs: ['defaults', 'raised'] },
-  zipkinJs: { label: 'zipkin-js BatchRecorder + HttpLogger', shapes: ['plain', 'seed'], configs: ['defaults'] },
+  otel: { label: 'OpenTelemetry BatchSpanProcessor + exporter-zipkin', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults', 'raised'] },
+  zipkinJs: { label: 'zipkin-js BatchRecorder + HttpLogger', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults'] },
   // Components, opt-in (`alternatives`): the same work with nothing sent, each batch answered on the next turn.
-  floorLocal: { label: 'hand-written floor, nothing sent', shapes: ['plain'], configs: ['defaults'], local: true, optIn: true },
+  floorLocal: { label: 'hand-written floor, nothing sent', shapes: ['plain', 'seed'], configs: ['defaults'], local: true, optIn: true },
   deferredLocal: { label: 'deferred-span tracer + delivery engine + encodeSpansBytes, nothing sent', shapes: ['plain', 'seed'], configs: ['defaults'], local: true, optIn: true },
 };
 
@@ -196,11 +196,28 @@ function pathPool() {
   return paths;
 }
 const REMOTE = [0, 1, 2, 3].map((k) => ({ ipv4: `10.0.0.${k + 2}`, port: 6200 + k }));
+/** The `tags10` shape: 10 tags of its own per call, values of 30–100 characters from a pool of 64 per key. */
+const TAG_KEYS = Array.from({ length: 10 }, (_, j) => `app.field_${j}`);
+function tagValues() {
+  return TAG_KEYS.map((_, j) => Array.from({ length: 64 }, (_, n) => Buffer.from(`value ${j} of call ${n}: ${'abcdefghij'.repeat(10)}`.slice(0, 30 + ((n * 7 + j * 11) % 71)), 'latin1').toString('latin1')));
+}
 const work = async () => 1;
 
 /** The seed's client span in deferred-span: a traced call that records what the HTTP helpers record. */
 function deferredCall(tracer, root, shape) {
   if (shape === 'plain') return tracer.traced(work, { name: NAME, kind: 'CLIENT', parent: root });
+  if (shape === 'tags10') {
+    const values = tagValues();
+    let i = 0;
+    const tagged = tracer.traced(
+      async (span, k) => {
+        for (let j = 0; j < 10; j++) span.tag(TAG_KEYS[j], values[j][(k + j) & 63]);
+        await work();
+      },
+      { name: NAME, kind: 'CLIENT', parent: root },
+    );
+    return () => tagged(i++);
+  }
   const paths = pathPool();
   let i = 0;
   const seed = tracer.traced(
@@ -286,11 +303,22 @@ async function deferredLocalAlternative({ shape, module }) {
   return { call: deferredCall(tracer, root, shape), drain: (timeoutMillis) => tracer.flush({ timeoutMillis }), drops: () => sumDrops(tracer.stats().dropped), close: () => tracer.close() };
 }
 
-async function floorAlternative({ url, config, local }) {
+async function floorAlternative({ url, shape, config, local }) {
   const { floorTracer } = await import('./end-to-end-floor.mjs');
   const { randomBytes } = await import('node:crypto');
-  const floor = floorTracer({ url, serviceName: SERVICE, name: NAME, traceId: randomBytes(16).toString('hex'), parentId: randomBytes(8).toString('hex'), send: !local, ...(config === 'raised' ? { maxQueueSpans: RAISED_QUEUE } : {}) });
-  return { call: floor.traced(work), drain: () => floor.flush(), drops: () => sumDrops(floor.stats().dropped), close: () => floor.close() };
+  const seed = shape === 'seed';
+  const floor = floorTracer({ url, serviceName: SERVICE, name: seed ? 'GET' : NAME, traceId: randomBytes(16).toString('hex'), parentId: randomBytes(8).toString('hex'), shape, remotes: REMOTE, send: !local, ...(config === 'raised' ? { maxQueueSpans: RAISED_QUEUE } : {}) });
+  let call = floor.traced(work);
+  if (seed) {
+    const paths = pathPool();
+    const traced = floor.tracedSeed(work);
+    let i = 0;
+    call = () => {
+      const k = i++;
+      return traced(paths[k & 0xffff], k & 3);
+    };
+  }
+  return { call, drain: () => floor.flush(), drops: () => sumDrops(floor.stats().dropped), close: () => floor.close() };
 }
 
 async function otelAlternative({ url, shape, config }) {
@@ -329,6 +357,19 @@ async function otelAlternative({ url, shape, config }) {
     call = async () => {
       const span = tracer.startSpan(NAME, { kind: SpanKind.CLIENT }, parent);
       try {
+        return await work();
+      } finally {
+        span.end();
+      }
+    };
+  } else if (shape === 'tags10') {
+    const values = tagValues();
+    let i = 0;
+    call = async () => {
+      const k = i++;
+      const span = tracer.startSpan(NAME, { kind: SpanKind.CLIENT }, parent);
+      try {
+        for (let j = 0; j < 10; j++) span.setAttribute(TAG_KEYS[j], values[j][(k + j) & 63]);
         return await work();
       } finally {
         span.end();
@@ -395,6 +436,18 @@ async function zipkinJsAlternative({ url, shape, zipkinTransportHttp }) {
   let call;
   if (shape === 'plain') {
     call = () => tracer.letId(rootId, () => tracer.local(NAME, work));
+  } else if (shape === 'tags10') {
+    const values = tagValues();
+    let i = 0;
+    call = () => {
+      const k = i++;
+      return tracer.letId(rootId, () =>
+        tracer.local(NAME, () => {
+          for (let j = 0; j < 10; j++) tracer.recordBinary(TAG_KEYS[j], values[j][(k + j) & 63]);
+          return work();
+        }),
+      );
+    };
   } else {
     const paths = pathPool();
     const remotes = REMOTE.map((r) => ({ host: new InetAddress(r.ipv4), port: r.port }));
@@ -534,6 +587,10 @@ function checkSpan(alt, shape, s) {
   if (typeof s.traceId !== 'string' || typeof s.id !== 'string' || typeof s.parentId !== 'string') return 'no trace, span or parent ID';
   if (!(s.timestamp > 1e15) || !(s.duration >= 1)) return 'no timestamp or duration';
   if (s.localEndpoint?.serviceName !== SERVICE) return 'no local service name';
+  if (shape === 'tags10') {
+    const tags = s.tags ?? {};
+    if (!TAG_KEYS.every((k) => typeof tags[k] === 'string' && tags[k].length >= 30 && tags[k].length <= 100)) return 'not the 10 tags of 30–100 characters';
+  }
   if (shape === 'seed') {
     const tags = s.tags ?? {};
     if (typeof tags['http.path'] !== 'string' || !tags['http.path'].startsWith('/objects/')) return 'no http.path tag';
@@ -559,7 +616,7 @@ const defaults = (quick) => ({
   rates: quick ? [10_000, 50_000, 100_000, 200_000] : [10_000, 50_000, 100_000, 200_000, 400_000],
   seconds: quick ? 1 : 3,
   sweepShapes: quick ? ['plain'] : ['plain', 'seed'],
-  shapes: ['plain', 'seed'],
+  shapes: ['plain', 'seed', 'tags10'],
   drainMillis: 30_000,
   maxPerTurn: 5000,
 });
@@ -588,7 +645,7 @@ export async function runEndToEnd(options = {}) {
     for (const shape of spec.shapes) if (o.shapes.includes(shape)) alternatives.push({ key: `${alt}/${shape}`, alt, label: spec.label, shape, configs: spec.configs, module: ourModule, local: spec.local === true });
   }
   for (const c of o.compare ?? []) {
-    for (const shape of ['plain', 'seed']) {
+    for (const shape of END_TO_END_ALTERNATIVES.deferred.shapes) {
       if (o.shapes.includes(shape)) alternatives.push({ key: `deferred:${c.label}/${shape}`, alt: 'deferred', label: `deferred-span zipkinHttpSink (${c.label})`, shape, configs: ['defaults'], module: resolve(c.module) });
     }
   }
@@ -633,7 +690,8 @@ export async function runEndToEnd(options = {}) {
 
     // CPU per span acknowledged: every cell once per round, the order rotating.
     const cpu = Object.fromEntries(cells.map((c) => [c.key, { nsPerSpan: [], wallNsPerSpan: [], gcNsPerSpan: [], lost: [], ownDrops: [], heapBytesPerSpan: [] }]));
-    const floorKey = cells.find((c) => c.a.alt === 'floor')?.key;
+    // Each shape's ratios are to the floor (and OpenTelemetry at its defaults) of the same shape.
+    const keyOf = (alt, shape) => cells.find((c) => c.a.alt === alt && c.a.shape === shape && c.config === 'defaults')?.key;
     log(`CPU: ${o.rounds} rounds × ${cells.length} cells × ${o.spansPerSample} spans`);
     for (let r = 0; r < o.rounds; r++) {
       for (let j = 0; j < cells.length; j++) {
@@ -654,7 +712,10 @@ export async function runEndToEnd(options = {}) {
     const cpuFigures = {};
     for (const c of cells) {
       const x = cpu[c.key];
+      const floorKey = keyOf('floor', c.a.shape);
+      const otelKey = keyOf('otel', c.a.shape);
       const ratios = floorKey === undefined ? [] : x.nsPerSpan.map((v, i) => v / cpu[floorKey].nsPerSpan[i]);
+      const otelRatios = otelKey === undefined ? [] : x.nsPerSpan.map((v, i) => cpu[otelKey].nsPerSpan[i] / v);
       cpuFigures[c.key] = {
         alt: c.a.alt,
         label: c.a.label,
@@ -664,6 +725,8 @@ export async function runEndToEnd(options = {}) {
         nsPerSpanRange: range(x.nsPerSpan),
         ratioToFloor: median(ratios),
         ratioToFloorRange: range(ratios),
+        otelRatio: median(otelRatios),
+        otelRatioRange: range(otelRatios),
         wallNsPerSpan: median(x.wallNsPerSpan),
         gcNsPerSpan: median(x.gcNsPerSpan),
         lostPerSample: median(x.lost),
@@ -882,7 +945,7 @@ export function burstMarkdown(result) {
 // ---- markdown -----------------------------------------------------------------------------------
 
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
-const SHAPE_LABEL = { plain: 'plain', seed: 'seed client' };
+const SHAPE_LABEL = { plain: 'plain', seed: 'seed client', tags10: '10 tags' };
 
 /** The result as markdown: the CPU table, the rate sweep, and what was skipped. */
 export function endToEndMarkdown(result) {
@@ -890,13 +953,16 @@ export function endToEndMarkdown(result) {
   out.push(
     `CPU of the tracing process per span acknowledged by a loopback collector in another process (Node ${result.node}; ${result.rounds} rounds × ${fmt(result.spansPerSample)} spans per sample, ${result.burst} calls per event-loop turn, every cell once per round, order rotating). "÷ floor" is the median of each round's ratio to that round's hand-written floor; ranges are min–max over rounds. "Queue raised": ${fmt(result.raisedQueue)} spans.`,
     '',
-    '| library | span | config | ns per span acknowledged | range | ÷ floor | range | of which GC (wall) | lost |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| library | span | config | ns per span acknowledged | range | ÷ floor | range | OpenTelemetry ÷ this | range | of which GC (wall) | lost |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const f of Object.values(result.cpu)) {
-    const ratio = f.alt === 'floor' ? '1' : fmt(f.ratioToFloor, 2);
-    const ratioRange = f.alt === 'floor' ? '' : `${fmt(f.ratioToFloorRange[0], 2)}–${fmt(f.ratioToFloorRange[1], 2)}`;
-    out.push(`| ${f.label} | ${SHAPE_LABEL[f.shape]} | ${CONFIG_LABEL[f.config]} | ${fmt(f.nsPerSpan)} | ${fmt(f.nsPerSpanRange[0])}–${fmt(f.nsPerSpanRange[1])} | ${ratio} | ${ratioRange} | ${fmt(f.gcNsPerSpan)} | ${fmt(f.lostTotal)}${f.ownDropsTotal !== f.lostTotal ? ` (own count ${fmt(f.ownDropsTotal)})` : ''} |`);
+    const hasFloor = Number.isFinite(f.ratioToFloor);
+    const ratio = f.alt === 'floor' ? '1' : hasFloor ? fmt(f.ratioToFloor, 2) : '—';
+    const ratioRange = f.alt === 'floor' || !hasFloor ? '' : `${fmt(f.ratioToFloorRange[0], 2)}–${fmt(f.ratioToFloorRange[1], 2)}`;
+    const otel = f.alt === 'otel' && f.config === 'defaults' ? '1' : Number.isFinite(f.otelRatio) ? fmt(f.otelRatio, 1) : '—';
+    const otelRange = Number.isFinite(f.otelRatio) && !(f.alt === 'otel' && f.config === 'defaults') ? `${fmt(f.otelRatioRange[0], 1)}–${fmt(f.otelRatioRange[1], 1)}` : '';
+    out.push(`| ${f.label} | ${SHAPE_LABEL[f.shape]} | ${CONFIG_LABEL[f.config]} | ${fmt(f.nsPerSpan)} | ${fmt(f.nsPerSpanRange[0])}–${fmt(f.nsPerSpanRange[1])} | ${ratio} | ${ratioRange} | ${otel} | ${otelRange} | ${fmt(f.gcNsPerSpan)} | ${fmt(f.lostTotal)}${f.ownDropsTotal !== f.lostTotal ? ` (own count ${fmt(f.ownDropsTotal)})` : ''} |`);
   }
   out.push('');
   const sweep = Object.values(result.sweep);

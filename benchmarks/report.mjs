@@ -3,6 +3,7 @@ import { median, medianInterval, range } from './stats.mjs';
 
 // The encode group's table is benchmarks/encode.mjs's own (it loads the library only when run).
 const encodeBench = await import('./encode.mjs');
+const endToEndBench = await import('./end-to-end.mjs');
 // The import group's table is benchmarks/import.mjs's own; a tree without that file renders the rest.
 const importBench = await import('./import.mjs').catch((error) => {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('import.mjs')) return undefined;
@@ -184,6 +185,18 @@ function renderHttpInstrumentation(h) {
   return out;
 }
 
+/** The end-to-end targets of issue 16 as [label, value, met]: ratios to the floor and to OpenTelemetry, same shape, same run. */
+export function endToEndTargets(e) {
+  const cell = (alt, shape) => Object.values(e.cpu).find((f) => f.alt === alt && f.shape === shape && f.config === 'defaults');
+  const out = [];
+  const plain = cell('deferred', 'plain');
+  const seed = cell('deferred', 'seed');
+  if (plain && Number.isFinite(plain.ratioToFloor)) out.push(['plain span, ours ÷ the floor (target ≤ 1.1)', plain.ratioToFloor, plain.ratioToFloor <= 1.1]);
+  if (seed && Number.isFinite(seed.ratioToFloor)) out.push(["the seed's client span, ours ÷ the floor's (target ≤ 1.3)", seed.ratioToFloor, seed.ratioToFloor <= 1.3]);
+  if (seed && Number.isFinite(seed.otelRatio)) out.push(["the seed's client span, OpenTelemetry ÷ ours (target ≥ 5)", seed.otelRatio, seed.otelRatio >= 5]);
+  return out;
+}
+
 /** Everything as markdown: one section per group and cell, then memory, event loop, HTTP and import cost. */
 export function renderResults(results) {
   const out = [];
@@ -228,6 +241,18 @@ export function renderResults(results) {
     out.push('');
   } else if (results.httpSkipped) {
     out.push('### HTTP sink', '', results.httpSkipped, '');
+  }
+  if (results.endToEnd) {
+    out.push('### End to end (benchmarks/end-to-end.mjs): from the call to the bytes acknowledged by a collector', '');
+    for (const [label, v, ok] of endToEndTargets(results.endToEnd)) out.push(`- ${label}: ${fmt(v, 2)} (${ok ? 'met' : '**missed**'})`);
+    out.push('', endToEndBench.endToEndMarkdown(results.endToEnd), '');
+  } else if (results.endToEndSkipped) {
+    out.push('### End to end', '', results.endToEndSkipped, '');
+  }
+  if (results.burst) {
+    out.push('### Bursts into a real Zipkin: which queue and in-flight settings hold them (benchmarks/end-to-end.mjs --burst)', '', endToEndBench.burstMarkdown(results.burst), '');
+  } else if (results.burstSkipped) {
+    out.push('### Bursts into a real Zipkin', '', results.burstSkipped, '');
   }
   if (results.encode) {
     const e = encodeBench.encodeHeadline(results.encode);

@@ -1,12 +1,14 @@
 // `npm run bench`: runs each benchmark group in its own process and prints the results as markdown.
 //   node benchmarks/run.mjs [--node=<major>] [--quick] [--http] [--json=out.json] [--groups=core,als,orphans]
 //                           [--no-memory] [--no-event-loop] [--no-http-instrumentation] [--no-import] [--import-runs=N]
-//                           [--no-encode] [--no-propagation]
+//                           [--no-encode] [--no-propagation] [--no-end-to-end]
 // (`--groups= --no-memory --no-event-loop --no-import` runs only the HTTP instrumentation group.)
 // --node picks the Node version every benchmark process runs on (`npm run bench -- --node 24`): the
 // running Node when it is that major, else the newest release of it, fetched through npm into
 // .cache/node/<major>/ by scripts/node-versions.mjs on first use. Default: the running Node.
-// --http starts a local Zipkin server with scripts/zipkin.sh (or uses the one running) for the HTTP sink.
+// --http starts a local Zipkin server with scripts/zipkin.sh (or uses the one running) for the HTTP sink
+// and the burst table of the end-to-end group (benchmarks/end-to-end.mjs --burst); the end-to-end CPU
+// table and its rate sweep go to a loopback discard collector of their own and run with --http too.
 // The import group (benchmarks/import.mjs) measures the built package: run `npm run build` first
 // (scripts/bench-doc.mjs does); without dist/ it is reported as not measured.
 import { spawnSync } from 'node:child_process';
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     'no-import': { type: 'boolean', default: false },
     'no-encode': { type: 'boolean', default: false },
     'no-propagation': { type: 'boolean', default: false },
+    'no-end-to-end': { type: 'boolean', default: false },
     'import-runs': { type: 'string' },
     node: { type: 'string' },
   },
@@ -98,15 +101,35 @@ if (args.http) {
       results.httpSkipped = `Not measured: the Zipkin server did not start (${s.stderr.trim().split('\n').at(-1)}).`;
     }
   }
+  const failure = (error) => `Failed in this run: ${String(error.message).split('\n').find((l) => l.startsWith('Error: ') && !l.includes('failed (')) ?? error.message}`;
   try {
     if (url !== undefined) results.http = node('http.mjs', [`--url=${url}`, ...quick.http]);
   } catch (error) {
-    results.httpSkipped = `Failed in this run: ${String(error.message).split('\n').find((l) => l.startsWith('Error: ') && !l.includes('failed (')) ?? error.message}`;
+    results.httpSkipped = failure(error);
+  }
+  // End to end (call to bytes acknowledged): ours, a hand-written floor, OpenTelemetry and zipkin-js
+  // side by side to one discard collector; then bursts into the real Zipkin for the queue defaults.
+  try {
+    if (!args['no-end-to-end']) {
+      try {
+        results.endToEnd = node('end-to-end.mjs', args.quick ? ['--quick'] : []);
+      } catch (error) {
+        results.endToEndSkipped = failure(error);
+      }
+      if (url !== undefined) {
+        try {
+          results.burst = node('end-to-end.mjs', ['--burst', `--zipkin=${url}`, ...(args.quick ? ['--repeats=1'] : [])]);
+        } catch (error) {
+          results.burstSkipped = failure(error);
+        }
+      }
+    }
   } finally {
     if (started) zipkin('stop');
   }
 } else {
   results.httpSkipped = 'Not measured in this run (pass --http; needs Java 17 for the Zipkin server).';
+  results.endToEndSkipped = 'Not measured in this run (pass --http).';
 }
 results.finishedAt = new Date().toISOString();
 if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 1) + '\n');

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { httpInstrumentationFigures, overheadRatio, pairedDifference, renderResults } from '../benchmarks/report.mjs';
+import { endToEndTargets, httpInstrumentationFigures, overheadRatio, pairedDifference, renderResults } from '../benchmarks/report.mjs';
 import { parseMajor, resolveNode } from './node-versions.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -108,6 +108,9 @@ function headlineRows(results) {
   }
   if (results.http) {
     row('HTTP sink to a local Zipkin: CPU per span sent, and the highest offered rate held with 0 dropped', `${fmt(results.http.cpuPerSpanNs / 1000, 1)} µs`, `${fmt(Math.max(0, ...results.http.sustained.filter((r) => r.ok).map((r) => r.rate)))}/s`);
+  }
+  if (results.endToEnd) {
+    for (const [label, v] of endToEndTargets(results.endToEnd)) row(`end to end, ${label}`, fmt(v, 2));
   }
   const hi = results.httpInstrumentation;
   if (hi) {
