@@ -36,6 +36,7 @@ export { monotonicClock } from './record/clock.js';
 export { encodeSpan, encodeSpans, encodeNdjson, toZipkinSpan } from './encode/json.js';
 export type { ZipkinSpan } from './model/zipkin-span.js';
 export { encodeSpansBytes, encodeNdjsonBytes } from './encode/bytes.js';
+export { encodeSpansProto3 } from './encode/proto3.js';
 export { memorySink } from './deliver/memory.js';
 export type { MemorySink } from './deliver/memory.js';
 export { ndjsonFileSink } from './deliver/ndjson-file.js';
