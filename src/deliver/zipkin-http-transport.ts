@@ -1,13 +1,26 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import * as zlib from 'node:zlib';
 import type { LeanAttempt } from './engine.js';
 import { ACCEPTED, MAX_ERROR_BODY, type PostResult } from './zipkin-http-options.js';
 
 /** How a POST ended: `result` when the collector answered, else `error` (a network error, or the reason it was cut off). */
 export type PostAnswer = (attempt: LeanAttempt, result: PostResult | undefined, error: unknown) => void;
 
-/** POSTs of JSON bodies, each answered once through the poster's `answer`. */
+/** How a poster writes bodies: their type, and whether it gzips them first. */
+export interface BodyFormat {
+  readonly contentType: 'application/json' | 'application/x-protobuf';
+  readonly gzip: boolean;
+}
+
+/** Level 1: about 0.5 ms per 1,000 JSON spans for a body 12 times smaller; higher levels gain little on spans. */
+const GZIP_OPTIONS: zlib.ZlibOptions = { level: 1 };
+
+/** The handle of an attempt whose body is being compressed (on the thread pool). */
+class Compressing {}
+
+/** POSTs of span bodies, each answered once through the poster's `answer`. */
 export interface HttpPoster {
   /** POSTs `body` for `attempt`, whose `handle` holds the request until it is answered. */
   post(attempt: LeanAttempt, body: Uint8Array): void;
@@ -119,26 +132,50 @@ function closed(req: Request): void {
  * built once; `end(body)` sets the content length. Nothing is allocated per POST but the request
  * and its response: their listeners are shared functions, the attempt hangs off the request.
  */
-export function nodeTransport(url: URL, headers: Readonly<Record<string, string>>, ca: Array<string | Buffer> | undefined, maxSockets: number, answer: PostAnswer): HttpPoster {
+export function nodeTransport(url: URL, headers: Readonly<Record<string, string>>, ca: Array<string | Buffer> | undefined, maxSockets: number, format: BodyFormat, answer: PostAnswer): HttpPoster {
   const secure = url.protocol === 'https:';
   const agent = (secure ? new https.Agent({ ...(ca === undefined ? {} : { ca }), keepAlive: true, maxSockets }) : new http.Agent({ keepAlive: true, maxSockets })) as Agent;
   agent[ANSWER] = answer;
   const request = secure ? https.request : http.request;
   // Ours last: a user header must not turn the body into something else.
-  const options: http.RequestOptions = { ...urlToHttpOptions(url), method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json' } };
+  const own: Record<string, string> = { 'content-type': format.contentType };
+  if (format.gzip) own['content-encoding'] = 'gzip';
+  const options: http.RequestOptions = { ...urlToHttpOptions(url), method: 'POST', agent, headers: { ...headers, ...own } };
+  // A body's compressed form, made once for all its attempts (a retry sends the same bytes).
+  const zipped = new WeakMap<Uint8Array, Buffer>();
+  const send = (attempt: LeanAttempt, body: Uint8Array): void => {
+    const req = request(options) as Request;
+    req[ATTEMPT] = attempt;
+    attempt.handle = req;
+    // Every outcome is taken on 'close' (which always comes, last): errors and the response are noted before.
+    req.on('response', onResponse);
+    req.on('error', onRequestError);
+    req.on('close', onRequestClose);
+    req.end(body);
+  };
   return {
     post(attempt, body) {
-      const req = request(options) as Request;
-      req[ATTEMPT] = attempt;
-      attempt.handle = req;
-      // Every outcome is taken on 'close' (which always comes, last): errors and the response are noted before.
-      req.on('response', onResponse);
-      req.on('error', onRequestError);
-      req.on('close', onRequestClose);
-      req.end(body);
+      if (!format.gzip) return send(attempt, body);
+      const done = zipped.get(body);
+      if (done !== undefined) return send(attempt, done);
+      const compressing = new Compressing();
+      attempt.handle = compressing;
+      // On the thread pool: the event loop goes on meanwhile. The body is not touched until the attempt is answered.
+      zlib.gzip(body, GZIP_OPTIONS, (error, out) => {
+        if (attempt.handle !== compressing) return; // cut off meanwhile, and answered then
+        attempt.handle = undefined;
+        if (error !== null) return answer(attempt, undefined, error);
+        zipped.set(body, out);
+        send(attempt, out);
+      });
     },
     cancel(attempt, reason) {
       const req = attempt.handle;
+      if (req instanceof Compressing) {
+        attempt.handle = undefined;
+        answer(attempt, undefined, reason);
+        return;
+      }
       if (!(req instanceof http.ClientRequest)) return;
       (req as Request)[REASON] = reason;
       req.destroy(reason);

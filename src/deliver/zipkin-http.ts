@@ -1,7 +1,8 @@
 import { ZIPKIN_DELIVERY_KINDS, type DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { Diagnostics } from '../model/diagnostics.js';
 import { CredentialRedactor } from '../model/redaction.js';
-import { encodeSpansBytes } from '../encode/bytes.js';
+import { giveBackSpansBytes, lendSpansBytes } from '../encode/bytes.js';
+import { encodeSpansProto3, splitProto3Spans } from '../encode/proto3.js';
 import type { FlushOptions, OutgoingBatch, SendOutcome, Sink, SinkStats } from '../model/sink.js';
 import { engineOptions } from './delivery-options.js';
 import { DeliveryEngine, describeError, LEAN, type LeanAnswer, type LeanAttempt, type LeanPath, type LeanTransport } from './engine.js';
@@ -95,18 +96,24 @@ class ZipkinHttpTransport implements LeanTransport {
   /** The engine's answer: every lean attempt is answered through it. */
   #reply: LeanAnswer | undefined;
 
-  readonly [LEAN]: LeanPath = {
-    start: (attempt, answer) => {
-      this.#reply = answer;
-      this.#start(attempt);
-    },
-    cancel: (attempt, reason) => this.#cancel(attempt, reason),
-    split: splitJsonArray,
-  };
+  readonly [LEAN]: LeanPath;
+  readonly encode: (records: readonly SpanRecord[]) => Uint8Array;
 
   constructor(o: ResolvedZipkinHttpSinkOptions) {
     this.target = o.url.origin + o.url.pathname;
     this.#options = o;
+    const proto3 = o.encoding === 'proto3';
+    // JSON bodies are the encoder's own scratch, lent and given back once sent: no copy per batch.
+    this.encode = proto3 ? encodeSpansProto3 : lendSpansBytes;
+    this[LEAN] = {
+      start: (attempt, answer) => {
+        this.#reply = answer;
+        this.#start(attempt);
+      },
+      cancel: (attempt, reason) => this.#cancel(attempt, reason),
+      split: proto3 ? splitProto3Spans : splitJsonArray,
+      ...(proto3 ? {} : { release: giveBackSpansBytes }),
+    };
     this.#redact = new Redactor(o.headers);
     this.#timeoutMillis = o.timeoutMillis;
   }
@@ -115,15 +122,12 @@ class ZipkinHttpTransport implements LeanTransport {
   #poster(): Promise<HttpPoster> {
     const o = this.#options;
     return (this.#http ??= import('./zipkin-http-transport.js').then((m) => {
-      const poster = m.nodeTransport(o.url, o.headers, o.ca, o.maxInFlight, this.#answered);
+      const format = { contentType: o.encoding === 'proto3' ? 'application/x-protobuf' : 'application/json', gzip: o.compression === 'gzip' } as const;
+      const poster = m.nodeTransport(o.url, o.headers, o.ca, o.maxInFlight, format, this.#answered);
       this.#loaded = poster;
       if (this.#closed) poster.close();
       return poster;
     }));
-  }
-
-  encode(records: readonly SpanRecord[]): Uint8Array {
-    return encodeSpansBytes(records);
   }
 
   #start(attempt: LeanAttempt): void {

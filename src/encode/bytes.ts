@@ -289,11 +289,20 @@ function putJsonChars(p: number, s: string): number {
   return p + n;
 }
 
+/**
+ * Buffer's own UTF-8 writer, without `write`'s argument handling (about 25 ns a call): every Node
+ * from 20 to 26 has it; `write` where one does not.
+ */
+const utf8Write: (b: Buffer, s: string, p: number) => number =
+  typeof (Buffer.prototype as { utf8Write?: unknown }).utf8Write === 'function'
+    ? (b, s, p) => (b as Buffer & { utf8Write(s: string, p: number): number }).utf8Write(s, p)
+    : (b, s, p) => b.write(s, p, 'utf8');
+
 /** A long string: one native UTF-8 write, kept when it wrote one plain byte per character. */
 function putLongJsonChars(p: number, s: string): number {
   const n = s.length;
   // As many bytes as characters: every character was ASCII (any other takes 2 to 4 per unit).
-  if (buf.write(s, p, 'utf8') === n) {
+  if (utf8Write(buf, s, p) === n) {
     const v = view;
     let i = 0;
     let plain = true;
@@ -757,8 +766,25 @@ function putRecord(p: number, r: SpanRecord): number {
   return p + buf.write(text, p, 'utf8');
 }
 
-/** The bytes up to `end`, in a buffer of their own; the scratch is reused. */
-function take(end: number): Buffer {
+/** Scratch buffers lent out (the body → its whole buffer), taken back by `giveBackSpansBytes`. */
+const lent = new WeakMap<Uint8Array, Buffer>();
+/** Scratch buffers given back, for the next batches: a sink's in-flight batches and a few more. */
+const spare: Buffer[] = [];
+const MAX_SPARE = 8;
+
+/**
+ * The bytes up to `end`. Copied into a buffer of their own (the scratch is reused), or, when lent,
+ * the scratch itself: then a spare (or a new one) takes its place. A scratch less than half full is
+ * copied even then, so a lent body never holds more than twice its bytes.
+ */
+function take(end: number, lend: boolean): Buffer {
+  if (lend && end * 2 >= buf.length) {
+    const whole = buf;
+    const out = whole.subarray(0, end);
+    lent.set(out, whole);
+    setScratch(spare.pop() ?? Buffer.allocUnsafe(Math.min(whole.length, MAX_KEPT_SCRATCH)));
+    return out;
+  }
   const out = Buffer.allocUnsafe(end);
   buf.copy(out, 0, 0, end);
   if (buf.length > MAX_KEPT_SCRATCH) setScratch(Buffer.allocUnsafe(FIRST_SCRATCH));
@@ -768,7 +794,7 @@ function take(end: number): Buffer {
 // A foreign record's getters run inside an encode; one that encodes too gets text made into bytes.
 let busy = false;
 
-function encode(records: readonly SpanRecord[], ndjson: boolean): Buffer {
+function encode(records: readonly SpanRecord[], ndjson: boolean, lend: boolean): Buffer {
   if (busy) return Buffer.from(ndjson ? encodeNdjson(records) : encodeSpans(records));
   busy = true;
   // The previous batch's bytes are gone: no prefix to copy.
@@ -794,7 +820,7 @@ function encode(records: readonly SpanRecord[], ndjson: boolean): Buffer {
       room(p, 1);
       buf[p++] = CLOSE_ARRAY;
     }
-    return take(p);
+    return take(p, lend);
   } finally {
     busy = false;
     prefixStart = -1;
@@ -812,7 +838,25 @@ function encode(records: readonly SpanRecord[], ndjson: boolean): Buffer {
  * @example await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: encodeSpansBytes(spans) })
  */
 export function encodeSpansBytes(records: readonly SpanRecord[]): Buffer {
-  return encode(records, false);
+  return encode(records, false, false);
+}
+
+/**
+ * `encodeSpansBytes` without the copy out of the encoder's scratch buffer: the bytes are lent,
+ * for a sink that gives them back through `giveBackSpansBytes` once nothing will read them again
+ * (sent, dropped or split; never while a request may still be writing them). Not given back, they
+ * are only garbage, as a copy would be. Internal: the HTTP sink's encoder.
+ */
+export function lendSpansBytes(records: readonly SpanRecord[]): Buffer {
+  return encode(records, false, true);
+}
+
+/** Takes back the buffer of a body `lendSpansBytes` lent; any other body is ignored (a split half, a copy). */
+export function giveBackSpansBytes(body: Uint8Array): void {
+  const whole = lent.get(body);
+  if (whole === undefined) return;
+  lent.delete(body);
+  if (spare.length < MAX_SPARE && whole.length <= MAX_KEPT_SCRATCH) spare.push(whole);
 }
 
 /**
@@ -822,5 +866,5 @@ export function encodeSpansBytes(records: readonly SpanRecord[]): Buffer {
  * @example fs.appendFileSync(file, encodeNdjsonBytes(spans))
  */
 export function encodeNdjsonBytes(records: readonly SpanRecord[]): Buffer {
-  return encode(records, true);
+  return encode(records, true, false);
 }
