@@ -1,7 +1,7 @@
 // `npm run bench`: runs each benchmark group in its own process and prints the results as markdown.
 //   node benchmarks/run.mjs [--node=<major>] [--quick] [--http] [--json=out.json] [--groups=core,als,orphans]
 //                           [--no-memory] [--no-event-loop] [--no-http-instrumentation] [--no-import] [--import-runs=N]
-//                           [--no-encode] [--no-propagation] [--no-end-to-end]
+//                           [--no-encode] [--no-propagation] [--no-end-to-end] [--no-cli]
 // (`--groups= --no-memory --no-event-loop --no-import` runs only the HTTP instrumentation group.)
 // --node picks the Node version every benchmark process runs on (`npm run bench -- --node 24`): the
 // running Node when it is that major, else the newest release of it, fetched through npm into
@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     'no-encode': { type: 'boolean', default: false },
     'no-propagation': { type: 'boolean', default: false },
     'no-end-to-end': { type: 'boolean', default: false },
+    'no-cli': { type: 'boolean', default: false },
     'import-runs': { type: 'string' },
     node: { type: 'string' },
   },
@@ -65,6 +66,8 @@ if (!args['no-http-instrumentation']) results.httpInstrumentation = node('http-i
 // against a hand-written floor; and what propagation costs (headers written, contexts read).
 if (!args['no-encode']) results.encode = node('encode.mjs', args.quick ? ['--quick'] : []);
 if (!args['no-propagation']) results.propagation = node('propagation.mjs', args.quick ? ['--rounds=7', '--calls=50000'] : []);
+// The CLI reading a span file, against the commit before its hand-written checks (fresh processes).
+if (!args['no-cli']) results.cli = node('cli.mjs', args.quick ? ['--runs=3', '--spans=100000'] : []);
 // Import cost of the built package: fresh processes of the target Node, each importing it once.
 if (!args['no-import']) {
   if (!existsSync(join(root, 'benchmarks', 'import.mjs'))) {

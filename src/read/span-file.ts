@@ -21,6 +21,9 @@ export interface SpanFileContents {
   readonly lines: number;
 }
 
+/** How much of a span file is read at once. */
+const CHUNK_BYTES = 1 << 18;
+
 /** Problems kept with their text; later ones are only counted, so a garbage file cannot fill memory. */
 export const MAX_PROBLEMS_KEPT = 100;
 
@@ -41,56 +44,87 @@ export async function scanSpanFile(
   onSpan: (span: ZipkinSpan, line: number) => unknown,
   onProblem: (problem: SpanProblem) => void = () => {},
 ): Promise<{ lines: number; skipped: number }> {
-  // Loaded by the first read, not by importing the library: the span model's zod schema, and readline.
-  const [{ parseSpan }, { createInterface }] = await Promise.all([import('../model/zipkin-span-schema.js'), import('node:readline')]);
-  const stream = createReadStream(path, { encoding: 'utf8' });
+  // Loaded by the first read, not by importing the library: the span model's checks.
+  const { parseSpan } = await import('../model/zipkin-span-schema.js');
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK_BYTES });
   // An open error (ENOENT, EISDIR) would otherwise surface as an unhandled 'error' event.
   const opened = new Promise<void>((resolve, reject) => {
     stream.once('ready', () => resolve());
     stream.once('error', reject);
   });
   await opened;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let n = 0;
   let skipped = 0;
+  let stop = false;
   const skip = (line: number, message: string): void => {
     skipped++;
     onProblem({ line, message });
   };
-  try {
-    for await (const raw of lines) {
-      n++;
-      const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      // A span line starts with `{` or `[`: only other lines need the blank check.
-      const first = text.charCodeAt(0);
-      if (first !== 0x7b && first !== 0x5b && text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        skip(n, `not JSON (${(error as Error).message})`);
-        continue;
-      }
-      if (Array.isArray(value)) {
-        // A line may hold a batch, as POST /api/v2/spans takes it: check each item.
-        const bad: string[] = [];
-        let stop = false;
-        for (let i = 0; i < value.length && !stop; i++) {
-          const parsed = parseSpan(value[i]);
-          if (parsed.ok) stop = onSpan(parsed.span, n) === false;
-          else bad.push(`item ${i}: ${parsed.message}`);
-        }
-        if (bad.length > 0) skip(n, bad.length === 1 ? bad[0]! : `${bad[0]!} (and ${bad.length - 1} more items of this line)`);
-        if (stop) break;
-        continue;
-      }
-      const parsed = parseSpan(value);
-      if (parsed.ok) {
-        if (onSpan(parsed.span, n) === false) break;
-      } else skip(n, parsed.message);
+  /** One line (its end of line cut off); false once `onSpan` has asked to stop. */
+  const onLine = (raw: string): void => {
+    n++;
+    const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    // A span line starts with `{` or `[`: only other lines need the blank check.
+    const first = text.charCodeAt(0);
+    if (first !== 0x7b && first !== 0x5b && text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      skip(n, `not JSON (${(error as Error).message})`);
+      return;
     }
+    if (Array.isArray(value)) {
+      // A line may hold a batch, as POST /api/v2/spans takes it: check each item.
+      const bad: string[] = [];
+      for (let i = 0; i < value.length && !stop; i++) {
+        const parsed = parseSpan(value[i]);
+        if (parsed.ok) stop = onSpan(parsed.span, n) === false;
+        else bad.push(`item ${i}: ${parsed.message}`);
+      }
+      if (bad.length > 0) skip(n, bad.length === 1 ? bad[0]! : `${bad[0]!} (and ${bad.length - 1} more items of this line)`);
+      return;
+    }
+    const parsed = parseSpan(value);
+    if (parsed.ok) stop = onSpan(parsed.span, n) === false;
+    else skip(n, parsed.message);
+  };
+  /** A piece of text between two `\n`: lines end at `\n`, `\r\n` or a lone `\r`, as readline's do. */
+  const onPiece = (piece: string): void => {
+    const cr = piece.indexOf('\r');
+    if (cr === -1) return onLine(piece);
+    if (cr === piece.length - 1) return onLine(piece.slice(0, cr));
+    const parts = piece.split('\r');
+    // A trailing `\r` (of `\r\n`) leaves an empty last part that is not a line.
+    if (parts.at(-1) === '') parts.pop();
+    for (const part of parts) {
+      if (stop) return;
+      onLine(part);
+    }
+  };
+  try {
+    // Lines cut out of large chunks by hand: readline's per-line events and promises cost more than the split.
+    // A line longer than a chunk is kept in pieces, joined once its end comes (no quadratic concatenation).
+    let pending: string[] = [];
+    for await (const chunk of stream as AsyncIterable<string>) {
+      let nl = chunk.indexOf('\n');
+      if (nl === -1) {
+        pending.push(chunk);
+        continue;
+      }
+      onPiece(pending.length === 0 ? chunk.slice(0, nl) : pending.join('') + chunk.slice(0, nl));
+      pending = [];
+      let at = nl + 1;
+      for (nl = chunk.indexOf('\n', at); nl !== -1 && !stop; nl = chunk.indexOf('\n', at)) {
+        onPiece(chunk.slice(at, nl));
+        at = nl + 1;
+      }
+      if (stop) break;
+      if (at < chunk.length) pending.push(chunk.slice(at));
+    }
+    if (!stop && pending.length > 0) onPiece(pending.join(''));
   } finally {
-    // Leaving early closes the line reader but not the file under it.
+    // Leaving early closes the file.
     stream.destroy();
   }
   return { lines: n, skipped };
