@@ -2,6 +2,7 @@ import { encodeNdjson, encodeSpans, localJson, microsText, recordJson, siteJson,
 import { RecordingSpan, type Site, type SpanExtra, type TracerCore } from '../record/span.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { Annotation, SpanRecord } from '../model/span-record.js';
+import { PAIRWISE_MAX, repeats } from './unique-annotations.js';
 
 /**
  * The same JSON as `encodeSpans` and `encodeNdjson`, written straight into bytes. A sink sends
@@ -540,21 +541,6 @@ function putEndpoint(p: number, e: Endpoint): number {
   return p;
 }
 
-/** Whether `events[i]` repeats an earlier annotation (the same timestamp text and value), which the text encoder leaves out. */
-function repeats(events: readonly Annotation[], i: number): boolean {
-  const a = events[i]!;
-  const t = a.timestamp;
-  const value = a.value;
-  for (let j = 0; j < i; j++) {
-    const e = events[j]!;
-    // `timestamp + ' ' + value` is the text encoder's key: NaN's text equals NaN's.
-    if ((e.timestamp === t || (t !== t && e.timestamp !== e.timestamp)) && e.value === value) return true;
-  }
-  return false;
-}
-
-/** Above this many annotations the duplicate check uses a set (as the text encoder does) rather than comparing pairs. */
-const PAIRWISE_MAX = 16;
 
 /** `,"annotations":[…]` as `annotationsJson` writes it: Zipkin's model says annotations are unique items. */
 function putAnnotations(p: number, events: readonly Annotation[]): number {

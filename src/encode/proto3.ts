@@ -3,6 +3,7 @@ import { RecordingSpan, type Site, type SpanExtra, type TracerCore } from '../re
 import type { Endpoint } from '../model/endpoint.js';
 import type { Annotation, SpanRecord } from '../model/span-record.js';
 import type { ZipkinSpan } from '../model/zipkin-span.js';
+import { PAIRWISE_MAX, repeats } from './unique-annotations.js';
 
 /**
  * Zipkin's proto3 `ListOfSpans` (zipkin.proto, what `POST /api/v2/spans` takes as
@@ -419,20 +420,6 @@ function putEndpoint(p: number, key: number, e: Endpoint): number {
 
 // ---- Annotations and tags ----
 
-/** Whether `events[i]` repeats an earlier annotation (the same timestamp text and value), which the JSON encoders leave out. */
-function repeats(events: readonly Annotation[], i: number): boolean {
-  const a = events[i]!;
-  const t = a.timestamp;
-  const value = a.value;
-  for (let j = 0; j < i; j++) {
-    const e = events[j]!;
-    if ((e.timestamp === t || (t !== t && e.timestamp !== e.timestamp)) && e.value === value) return true;
-  }
-  return false;
-}
-
-/** Above this many annotations the duplicate check uses a set (as the JSON encoders do) rather than comparing pairs. */
-const PAIRWISE_MAX = 16;
 
 /** One annotation: its timestamp (fixed64) and value. */
 function putAnnotation(p: number, timestamp: number, value: string): number {
