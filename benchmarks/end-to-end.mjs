@@ -29,6 +29,8 @@
 //   floor            benchmarks/end-to-end-floor.mjs: two performance.now() reads, an ID from a pool, typed arrays,
 //                    hand-written JSON, a bare http.request POST (plain and seed spans)
 //   deferred         createTracer + zipkinHttpSink (raised: maxQueueSpans 2,000,000, maxQueueBytes 1 GiB)
+//   deferredWire     zipkinHttpSink sending the seed span as JSON + gzip, proto3, proto3 + gzip (the collector
+//                    gunzips and counts proto3 spans by their ListOfSpans entries; bytes on the wire per span)
 //   deferredBare     createTracer with a plain sink that POSTs encodeSpansBytes(batch) with a bare http.request (plain only)
 //   otel             BasicTracerProvider + BatchSpanProcessor + @opentelemetry/exporter-zipkin (raised: maxQueueSize 2,000,000)
 //   zipkinJs         zipkin-js Tracer + BatchRecorder + HttpLogger (zipkin-transport-http) with JSON_V2; its queue is
@@ -63,6 +65,8 @@ export const END_TO_END_ALTERNATIVES = {
   floor: { label: 'hand-written floor', shapes: ['plain', 'seed'], configs: ['defaults'] },
   deferred: { label: 'deferred-span zipkinHttpSink', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults', 'raised'] },
   deferredBare: { label: 'deferred-span, a bare http.request sink', shapes: ['plain'], configs: ['defaults'] },
+  // The same sink with its wire formats (issue 17): gzip, proto3, both.
+  deferredWire: { label: 'deferred-span zipkinHttpSink', shapes: ['seed'], configs: ['gzip', 'proto3', 'proto3Gzip'] },
   otel: { label: 'OpenTelemetry BatchSpanProcessor + exporter-zipkin', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults', 'raised'] },
   zipkinJs: { label: 'zipkin-js BatchRecorder + HttpLogger', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults'] },
   // Components, opt-in (`alternatives`): the same work with nothing sent, each batch answered on the next turn.
@@ -70,7 +74,9 @@ export const END_TO_END_ALTERNATIVES = {
   deferredLocal: { label: 'deferred-span tracer + delivery engine + encodeSpansBytes, nothing sent', shapes: ['plain', 'seed'], configs: ['defaults'], local: true, optIn: true },
 };
 
-const CONFIG_LABEL = { defaults: 'defaults', raised: 'queue raised' };
+const CONFIG_LABEL = { defaults: 'defaults', raised: 'queue raised', gzip: 'JSON + gzip', proto3: 'proto3', proto3Gzip: 'proto3 + gzip' };
+/** The sink options of each wire config (on loopback the sink sends plain JSON by default). */
+const WIRE_OPTIONS = { gzip: { compression: 'gzip' }, proto3: { encoding: 'proto3' }, proto3Gzip: { encoding: 'proto3', compression: 'gzip' } };
 
 const cpuMicros = () => {
   const c = process.cpuUsage();
@@ -146,24 +152,60 @@ class KeyCounter {
   }
 }
 
+/** Spans in a proto3 ListOfSpans: its top-level field-1 entries (tag 0x0a, a varint length, the bytes). */
+function countProto3(body) {
+  let n = 0;
+  for (let at = 0; at < body.length; ) {
+    if (body[at++] !== 0x0a) return NaN;
+    let len = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = body[at++];
+      len += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    at += len;
+    n++;
+  }
+  return n;
+}
+
 async function collectorRole() {
   const http = await import('node:http');
+  const { gunzipSync } = await import('node:zlib');
   const counts = new Map();
+  const wire = new Map();
   const capture = new Set();
   const captured = new Map();
   const server = http.createServer((req, res) => {
     const path = req.url;
-    const counter = new KeyCounter();
-    const keep = capture.has(path) ? [] : undefined;
+    const gzip = req.headers['content-encoding'] === 'gzip';
+    const proto3 = req.headers['content-type'] === 'application/x-protobuf';
+    // Plain JSON is counted as it streams; a gzip or proto3 body whole, once it is in.
+    const counter = gzip || proto3 ? undefined : new KeyCounter();
+    const keep = counter === undefined || capture.has(path) ? [] : undefined;
+    let bytes = 0;
     req.on('data', (chunk) => {
-      counter.add(chunk);
+      bytes += chunk.length;
+      counter?.add(chunk);
       keep?.push(chunk);
     });
     req.on('end', () => {
-      counts.set(path, (counts.get(path) ?? 0) + counter.count);
-      if (keep !== undefined) {
+      wire.set(path, (wire.get(path) ?? 0) + bytes);
+      let n = counter?.count ?? 0;
+      let text;
+      if (counter === undefined) {
+        const raw = Buffer.concat(keep);
+        const body = gzip ? gunzipSync(raw) : raw;
+        n = proto3 ? countProto3(body) : body.toString('latin1').split('"traceId":').length - 1;
+        if (!proto3) text = body.toString('utf8');
+      } else if (keep !== undefined) {
+        text = Buffer.concat(keep).toString('utf8');
+      }
+      counts.set(path, (counts.get(path) ?? 0) + n);
+      if (capture.has(path)) {
         capture.delete(path);
-        captured.set(path, Buffer.concat(keep).toString('utf8'));
+        // proto3 bodies are counted, not read: the suite checks their fields against Zipkin.
+        captured.set(path, proto3 ? { proto3: true, spans: n } : { text });
       }
       res.writeHead(202, { 'content-length': '0' });
       res.end();
@@ -176,7 +218,7 @@ async function collectorRole() {
   const port = await new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)));
   serve(async (m) => {
     if (m.cmd === 'init') return { port };
-    if (m.cmd === 'count') return { count: counts.get(m.path) ?? 0 };
+    if (m.cmd === 'count') return { count: counts.get(m.path) ?? 0, bytes: wire.get(m.path) ?? 0 };
     if (m.cmd === 'capture') {
       capture.add(m.path);
       captured.delete(m.path);
@@ -266,7 +308,7 @@ async function deferredAlternative({ url, shape, config, module, bare }) {
     };
     closeSink = () => agent.destroy();
   } else {
-    sink = lib.zipkinHttpSink({ url, warnings: false, ...(raised ? { maxQueueSpans: RAISED_QUEUE, maxQueueBytes: 1 << 30 } : {}) });
+    sink = lib.zipkinHttpSink({ url, warnings: false, ...(raised ? { maxQueueSpans: RAISED_QUEUE, maxQueueBytes: 1 << 30 } : {}), ...WIRE_OPTIONS[config] });
   }
   const tracer = lib.createTracer({ serviceName: SERVICE, sink, warnings: false, ...(bare && raised ? { maxQueueSpans: RAISED_QUEUE } : {}) });
   const root = tracer.startSpan('root');
@@ -537,6 +579,7 @@ async function alternativeRole(args) {
         floorLocal: (x) => floorAlternative({ ...x, local: true }),
         deferred: deferredAlternative,
         deferredBare: (x) => deferredAlternative({ ...x, bare: true }),
+        deferredWire: deferredAlternative,
         deferredLocal: deferredLocalAlternative,
         otel: otelAlternative,
         zipkinJs: zipkinJsAlternative,
@@ -664,6 +707,7 @@ export async function runEndToEnd(options = {}) {
     await Promise.all(alternatives.map((a) => a.proc.ask({ cmd: 'init', base: base(a), module: a.module, configs: a.configs, zipkinTransportHttp: o.zipkinTransportHttp })));
     const pathOf = (a, config) => `${new URL(base(a)).pathname.replace(/\/$/, '')}/${a.alt}/${a.shape}/${config}/api/v2/spans`;
     const acked = async (a, config) => (await collector.ask({ cmd: 'count', path: pathOf(a, config) })).count;
+    const wireBytes = async (a, config) => (await collector.ask({ cmd: 'count', path: pathOf(a, config) })).bytes;
 
     // What arrives, checked once per cell.
     const recorded = {};
@@ -673,8 +717,14 @@ export async function runEndToEnd(options = {}) {
         const path = pathOf(a, config);
         await collector.ask({ cmd: 'capture', path });
         await a.proc.ask({ cmd: 'count', config, n: 10, burst: 10, drainMillis: o.drainMillis });
-        const { body } = await collector.ask({ cmd: 'captured', path });
-        if (body === undefined) throw new Error(`${a.key} (${config}): nothing arrived at the collector`);
+        const { body: got } = await collector.ask({ cmd: 'captured', path });
+        if (got === undefined) throw new Error(`${a.key} (${config}): nothing arrived at the collector`);
+        if (got.proto3) {
+          if (got.spans !== 10) throw new Error(`${a.key} (${config}): ${got.spans} spans in the proto3 body, not 10`);
+          recorded[`${a.key} ${config}`] = { spans: got.spans, proto3: true };
+          continue;
+        }
+        const body = got.text;
         const spans = JSON.parse(body);
         const problem = spans.map((s) => checkSpan(a.alt, a.shape, s)).find((p) => p !== undefined);
         if (problem !== undefined) throw new Error(`${a.key} (${config}): ${problem}: ${JSON.stringify(spans[0])}`);
@@ -689,7 +739,7 @@ export async function runEndToEnd(options = {}) {
     for (const c of cells) await c.a.proc.ask({ cmd: 'count', config: c.config, n: o.warmupSpans, burst: o.burst, drainMillis: o.drainMillis });
 
     // CPU per span acknowledged: every cell once per round, the order rotating.
-    const cpu = Object.fromEntries(cells.map((c) => [c.key, { nsPerSpan: [], wallNsPerSpan: [], gcNsPerSpan: [], lost: [], ownDrops: [], heapBytesPerSpan: [] }]));
+    const cpu = Object.fromEntries(cells.map((c) => [c.key, { nsPerSpan: [], wallNsPerSpan: [], gcNsPerSpan: [], lost: [], ownDrops: [], heapBytesPerSpan: [], wireBytesPerSpan: [] }]));
     // Each shape's ratios are to the floor (and OpenTelemetry at its defaults) of the same shape.
     const keyOf = (alt, shape) => cells.find((c) => c.a.alt === alt && c.a.shape === shape && c.config === 'defaults')?.key;
     log(`CPU: ${o.rounds} rounds × ${cells.length} cells × ${o.spansPerSample} spans`);
@@ -697,6 +747,7 @@ export async function runEndToEnd(options = {}) {
       for (let j = 0; j < cells.length; j++) {
         const c = cells[(j + r) % cells.length];
         const before = c.a.local ? 0 : await acked(c.a, c.config);
+        const bytesBefore = c.a.local ? 0 : await wireBytes(c.a, c.config);
         const s = await c.a.proc.ask({ cmd: 'count', config: c.config, n: o.spansPerSample, burst: o.burst, drainMillis: o.drainMillis });
         // Nothing is sent by the components: every span not dropped counts as answered.
         const got = c.a.local ? s.issued - s.ownDrops : (await acked(c.a, c.config)) - before;
@@ -707,6 +758,7 @@ export async function runEndToEnd(options = {}) {
         x.lost.push(s.issued - got);
         x.ownDrops.push(s.ownDrops);
         x.heapBytesPerSpan.push(s.heapGrowth / s.issued);
+        if (!c.a.local && got > 0) x.wireBytesPerSpan.push(((await wireBytes(c.a, c.config)) - bytesBefore) / got);
       }
     }
     const cpuFigures = {};
@@ -726,6 +778,7 @@ export async function runEndToEnd(options = {}) {
         ratioToFloor: median(ratios),
         ratioToFloorRange: range(ratios),
         otelRatio: median(otelRatios),
+        wireBytesPerSpan: median(x.wireBytesPerSpan),
         otelRatioRange: range(otelRatios),
         wallNsPerSpan: median(x.wallNsPerSpan),
         gcNsPerSpan: median(x.gcNsPerSpan),
@@ -953,8 +1006,8 @@ export function endToEndMarkdown(result) {
   out.push(
     `CPU of the tracing process per span acknowledged by a loopback collector in another process (Node ${result.node}; ${result.rounds} rounds × ${fmt(result.spansPerSample)} spans per sample, ${result.burst} calls per event-loop turn, every cell once per round, order rotating). "÷ floor" is the median of each round's ratio to that round's hand-written floor; ranges are min–max over rounds. "Queue raised": ${fmt(result.raisedQueue)} spans.`,
     '',
-    '| library | span | config | ns per span acknowledged | range | ÷ floor | range | OpenTelemetry ÷ this | range | of which GC (wall) | lost |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| library | span | config | ns per span acknowledged | range | ÷ floor | range | OpenTelemetry ÷ this | range | of which GC (wall) | bytes per span on the wire | lost |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const f of Object.values(result.cpu)) {
     const hasFloor = Number.isFinite(f.ratioToFloor);
@@ -962,7 +1015,7 @@ export function endToEndMarkdown(result) {
     const ratioRange = f.alt === 'floor' || !hasFloor ? '' : `${fmt(f.ratioToFloorRange[0], 2)}–${fmt(f.ratioToFloorRange[1], 2)}`;
     const otel = f.alt === 'otel' && f.config === 'defaults' ? '1' : Number.isFinite(f.otelRatio) ? fmt(f.otelRatio, 1) : '—';
     const otelRange = Number.isFinite(f.otelRatio) && !(f.alt === 'otel' && f.config === 'defaults') ? `${fmt(f.otelRatioRange[0], 1)}–${fmt(f.otelRatioRange[1], 1)}` : '';
-    out.push(`| ${f.label} | ${SHAPE_LABEL[f.shape]} | ${CONFIG_LABEL[f.config]} | ${fmt(f.nsPerSpan)} | ${fmt(f.nsPerSpanRange[0])}–${fmt(f.nsPerSpanRange[1])} | ${ratio} | ${ratioRange} | ${otel} | ${otelRange} | ${fmt(f.gcNsPerSpan)} | ${fmt(f.lostTotal)}${f.ownDropsTotal !== f.lostTotal ? ` (own count ${fmt(f.ownDropsTotal)})` : ''} |`);
+    out.push(`| ${f.label} | ${SHAPE_LABEL[f.shape]} | ${CONFIG_LABEL[f.config]} | ${fmt(f.nsPerSpan)} | ${fmt(f.nsPerSpanRange[0])}–${fmt(f.nsPerSpanRange[1])} | ${ratio} | ${ratioRange} | ${otel} | ${otelRange} | ${fmt(f.gcNsPerSpan)} | ${fmt(f.wireBytesPerSpan)} | ${fmt(f.lostTotal)}${f.ownDropsTotal !== f.lostTotal ? ` (own count ${fmt(f.ownDropsTotal)})` : ''} |`);
   }
   out.push('');
   const sweep = Object.values(result.sweep);
