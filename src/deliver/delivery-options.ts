@@ -1,6 +1,6 @@
 import { GENERIC_DELIVERY_KINDS, type DeliveryKinds } from '../model/diagnostic-kinds.js';
 import { Diagnostics, type ErrorHandler } from '../model/diagnostics.js';
-import { boolean, func, integer, numberIn, optional, parseOptions, withDefault, type Checked, type Output } from '../model/option-rules.js';
+import { boolean, func, integer, nonEmptyString, numberIn, object, oneOf, optional, parseOptions, withDefault, type Checked, type Output } from '../model/option-rules.js';
 import type { Transport } from '../model/sink.js';
 import { DeliveryEngine, type DeliveryOptions } from './engine.js';
 
@@ -43,9 +43,43 @@ export interface DeliveringSinkOptions {
   readonly onError?: ErrorHandler;
   /** Warn once per kind of failure through `process.emitWarning`. @default true */
   readonly warnings?: boolean;
+  /**
+   * A disk spool: batches that cannot be sent now (the destination fails, or the memory queue is at
+   * its bound) go to segment files in `spool.dir`, and are sent from there, oldest first, when it
+   * answers again, by this sink or by the next one started on the same directory (the next run of
+   * the job). With `always: true` every batch is written there before it is sent (a write-ahead
+   * log): a SIGKILL then loses at most the spans of the last `fsyncMillis`. Needs a transport that
+   * encodes (the spool stores bytes). Unset: spans wait in memory only.
+   * @example
+   * zipkinHttpSink({ spool: { dir: '/var/spool/my-job', maxBytes: 1024 ** 3, always: true } })
+   */
+  readonly spool?: SpoolOptions;
+}
+
+/** Options of a delivering sink's disk spool. */
+export interface SpoolOptions {
+  /** The directory of the segment files and the owner's lock file; created if missing. One process owns it at a time. */
+  readonly dir: string;
+  /** Bytes of segment files at most; past it `whenFull` decides what is dropped (counted as `dropped.spoolFull`). @default 1073741824 (1 GiB) */
+  readonly maxBytes?: number;
+  /** How often what was written is fsynced (not per write). `close()` and `flush()` fsync too. @default 500 */
+  readonly fsyncMillis?: number;
+  /** At maxBytes: delete the oldest segment (its unread spans dropped), or drop the batch that does not fit. @default 'dropOldest' */
+  readonly whenFull?: 'dropOldest' | 'dropNewest';
+  /** Write every batch to the spool before it is sent (write-ahead), not only those that cannot be sent now. @default false */
+  readonly always?: boolean;
 }
 
 const int = (min: number, example: string) => integer(min, `expected an integer >= ${min}, like ${example}`);
+
+/** The checks and defaults of `SpoolOptions`. */
+const spoolShape = {
+  dir: nonEmptyString('expected a directory path, like "/var/spool/my-job"'),
+  maxBytes: withDefault(int(65_536, '1073741824 (1 GiB)'), 1024 ** 3),
+  fsyncMillis: withDefault(int(1, '500'), 500),
+  whenFull: withDefault(oneOf(['dropOldest', 'dropNewest'], "expected 'dropOldest' or 'dropNewest'"), 'dropOldest'),
+  always: withDefault(boolean('expected true or false'), false),
+};
 
 /** The checks and defaults of `DeliveringSinkOptions`, written once for every delivering sink. */
 export const deliveryOptionsShape = {
@@ -62,6 +96,7 @@ export const deliveryOptionsShape = {
   jitter: withDefault(numberIn(0, 1, 'expected a number from 0 to 1, like 0.5'), 0.5),
   onError: optional(func<ErrorHandler>('expected a function (event) => void')),
   warnings: withDefault(boolean('expected true or false'), true),
+  spool: optional(object(spoolShape, 'expected { dir, maxBytes?, fsyncMillis?, whenFull?, always? }, like { dir: "/var/spool/my-job" }')),
 };
 
 /** The one check across options: the longest wait is not shorter than the first. */
@@ -75,7 +110,7 @@ export function checkBackoff(o: Pick<Checked<typeof deliveryOptionsShape>, 'init
 type Resolved = Output<typeof deliveryOptionsShape>;
 
 /** Engine options from validated ones: timers never hold the process open, full batches go on the next turn. */
-export function engineOptions(o: Resolved, kinds: DeliveryKinds): DeliveryOptions {
+export function engineOptions(o: Omit<Resolved, 'spool'> & { readonly spool?: Resolved['spool'] }, kinds: DeliveryKinds): DeliveryOptions {
   return {
     maxQueueSpans: o.maxQueueSpans,
     maxQueueBytes: o.maxQueueBytes,
@@ -92,6 +127,7 @@ export function engineOptions(o: Resolved, kinds: DeliveryKinds): DeliveryOption
     jitter: o.jitter,
     timeoutMillis: o.timeoutMillis,
     kinds,
+    spool: o.spool,
   };
 }
 
@@ -118,6 +154,11 @@ export function deliveringSink(transport: Transport, options?: DeliveringSinkOpt
   if (transport === null || typeof transport !== 'object' || typeof transport.send !== 'function' || typeof transport.target !== 'string') {
     throw new TypeError('deliveringSink: transport: expected { target: string, send(batch, signal) }, see the Transport type');
   }
-  const o = parseOptions('deliveringSink', deliveryOptionsShape, options, checkBackoff);
+  const o = parseOptions('deliveringSink', deliveryOptionsShape, options, (checked, problems) => {
+    checkBackoff(checked, problems);
+    if (checked.spool !== undefined && typeof transport.encode !== 'function') {
+      problems.push('spool: the spool stores encoded batches; give the transport an encode(records) that returns bytes, or remove spool');
+    }
+  });
   return new DeliveryEngine(transport, engineOptions(o, GENERIC_DELIVERY_KINDS), new Diagnostics(o.onError, o.warnings));
 }

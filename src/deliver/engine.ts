@@ -2,6 +2,7 @@ import { GENERIC_DELIVERY_KINDS, type DeliveryKinds, type DiagnosticKind } from 
 import { Diagnostics } from '../model/diagnostics.js';
 import { DEFAULT_FLUSH_TIMEOUT_MILLIS, noDrops, type DropCounts, type FlushOptions, type OutgoingBatch, type SendOutcome, type Sink, type SinkStats, type Transport } from '../model/sink.js';
 import type { SpanRecord } from '../model/span-record.js';
+import { Spool, type SpoolRecord, type SpoolSettings } from './spool.js';
 
 /** A first guess of encoded bytes per span, replaced by measurements. */
 const FIRST_BYTES_PER_SPAN = 400;
@@ -34,6 +35,8 @@ export interface DeliveryOptions {
   readonly timeoutMillis: number | undefined;
   /** The diagnostic kinds this engine reports. */
   readonly kinds: DeliveryKinds;
+  /** A disk spool for batches that cannot be sent now (or, `always`, for every batch); transports with `encode` only. */
+  readonly spool?: SpoolSettings | undefined;
 }
 
 /**
@@ -56,6 +59,10 @@ interface Batch {
   cancel: ((reason: unknown) => void) | undefined;
   /** The lean transport's own handle on the attempt in flight (its request). */
   handle: unknown;
+  /** Its record in the spool: it is on disk, so it is retried until delivered and never expires. */
+  spool: SpoolRecord | undefined;
+  /** Its body was read from the spool (the spool's buffer, not the encoder's). */
+  fromDisk: boolean;
 }
 
 /** An attempt as a lean transport sees it: the batch's bytes and a slot for its own handle. */
@@ -107,7 +114,12 @@ const newBatch = (records: SpanRecord[] | undefined, count: number, body: Uint8A
   deadline: Infinity,
   cancel: undefined,
   handle: undefined,
+  spool: undefined,
+  fromDisk: false,
 });
+
+/** What a batch replayed from the spool shows a transport without the lean path: its bytes only. */
+const NO_RECORDS: readonly SpanRecord[] = Object.freeze([]);
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
@@ -200,6 +212,23 @@ export class DeliveryEngine implements Sink {
   #pumpScheduled = false;
   #idle: Array<() => void> = [];
 
+  /** The disk spool; undefined without one, or when it could not be opened (spans then stay in memory). */
+  readonly #spool: Spool | undefined;
+  readonly #spoolWanted: boolean;
+  /** How long a span may wait for its batch: with a write-ahead spool, at most half the fsync interval. */
+  readonly #waitMillis: number;
+  #spooled = 0;
+  #replayed = 0;
+  #spoolFull = 0;
+  /** Spans of records in hand when the sink closed: on disk for the next run, still queued. */
+  #kept = 0;
+  /** The last attempt failed: batches without a slot go to the spool instead of waiting in memory. */
+  #outage = false;
+  /** Spans of spool records in a slot: bounded by maxInFlight, they are not held against the memory queue's bound. */
+  #inHand = 0;
+  /** Alternates the spool and the memory queue when both have a batch (overflow mode). */
+  #diskTurn = false;
+
   constructor(transport: Transport, options: DeliveryOptions, diagnostics?: Diagnostics) {
     this.#transport = transport;
     const lean = (transport as Partial<LeanTransport>)[LEAN];
@@ -211,6 +240,27 @@ export class DeliveryEngine implements Sink {
     this.#maxQueueSpans = options.maxQueueSpans;
     this.#maxBatchSpans = options.maxBatchSpans;
     this.#updateByteRoom();
+    const spool = options.spool;
+    this.#spoolWanted = spool !== undefined;
+    this.#waitMillis = spool?.always === true ? Math.min(options.flushIntervalMillis, Math.max(1, Math.floor(spool.fsyncMillis / 2))) : options.flushIntervalMillis;
+    // Opened now, synchronously: a write-ahead must come before the first batch is sent.
+    this.#spool = spool === undefined || transport.encode === undefined ? undefined : this.#openSpool(spool);
+    // An earlier run's records are sent without waiting for a span of this one.
+    if (this.#spool?.hasUnread === true) setImmediate(this.#onPump);
+  }
+
+  /** Opens the spool's directory; undefined (reported once) when it cannot be used. */
+  #openSpool(settings: SpoolSettings): Spool | undefined {
+    return Spool.open(settings, {
+      report: (kind, message, error) => this.#report(kind, message, error),
+      evicted: (own, earlier) => {
+        this.#spoolFull += own + earlier;
+        this.#replayed += earlier;
+      },
+      lost: (own) => {
+        this.#dropped.sinkFailed += own;
+      },
+    });
   }
 
   /** Where batches go, for messages. */
@@ -234,7 +284,13 @@ export class DeliveryEngine implements Sink {
   }
 
   get #queued(): number {
-    return this.#waiting + this.#readySpans + this.#backingOff;
+    return this.#waiting + this.#readySpans + this.#backingOff + (this.#spool?.ownUnreadSpans ?? 0) + this.#kept;
+  }
+
+  /** A spool that can take batches now. */
+  get #spoolWritable(): Spool | undefined {
+    const spool = this.#spool;
+    return spool !== undefined && spool.writable ? spool : undefined;
   }
 
   #updateByteRoom(): void {
@@ -245,7 +301,7 @@ export class DeliveryEngine implements Sink {
   /** Room for new spans under both bounds. */
   #room(): number {
     const waiting = this.#waiting;
-    return Math.min(this.#maxQueueSpans - waiting - this.#readySpans - this.#backingOff - this.#inFlight, this.#byteRoom - waiting);
+    return Math.min(this.#maxQueueSpans - waiting - this.#readySpans - this.#backingOff - this.#inFlight + this.#inHand, this.#byteRoom - waiting);
   }
 
   /** Takes one finished span: the tracer's hand-off, a push and a bound check (the traced call path). */
@@ -254,7 +310,10 @@ export class DeliveryEngine implements Sink {
     const open = this.#open;
     // Both bounds from fields, without a call (the byte bound is Infinity where it does not apply).
     const waiting = this.#chunkSpans + open.length;
-    if (waiting + this.#readySpans + this.#backingOff + this.#inFlight >= this.#maxQueueSpans || waiting >= this.#byteRoom) return this.#full(1);
+    if (waiting + this.#readySpans + this.#backingOff + this.#inFlight - this.#inHand >= this.#maxQueueSpans || waiting >= this.#byteRoom) {
+      // Past the memory bound a spool takes the waiting spans, rather than dropping this one.
+      if (this.#spool === undefined || this.#overflowRoom() < 1) return this.#full(1);
+    }
     open.push(record);
     if (open.length >= this.#maxBatchSpans) this.#chunkFull();
     else if (this.#due) this.#batchReady();
@@ -275,14 +334,21 @@ export class DeliveryEngine implements Sink {
     const n = spans.length;
     if (n === 0) return;
     if (this.#closed) return this.discard(n, this.#kinds.closed, `${n} span(s) were written after close(); they were dropped and counted as expired`);
-    const room = Math.max(0, this.#room());
-    const take = n <= room ? n : room;
     const max = this.#maxBatchSpans;
-    for (let i = 0; i < take; i++) {
-      this.#open.push(spans[i]!);
-      if (this.#open.length >= max) this.#chunkFull();
+    let taken = 0;
+    while (taken < n) {
+      let room = Math.max(0, this.#room());
+      // Past the memory bound a spool takes the waiting spans, rather than dropping these.
+      if (room === 0 && this.#spool !== undefined) room = this.#overflowRoom();
+      const take = Math.min(n - taken, room);
+      if (take === 0) break;
+      for (let i = 0; i < take; i++) {
+        this.#open.push(spans[taken + i]!);
+        if (this.#open.length >= max) this.#chunkFull();
+      }
+      taken += take;
     }
-    if (take < n) this.#full(n - take);
+    if (taken < n) this.#full(n - taken);
     if (this.#due && this.#open.length > 0) this.#batchReady();
     else if (this.#timer === undefined && this.#open.length > 0) this.#startTimer();
   }
@@ -304,7 +370,7 @@ export class DeliveryEngine implements Sink {
   }
 
   #startTimer(): void {
-    const timer = setTimeout(this.#onInterval, this.#o.flushIntervalMillis);
+    const timer = setTimeout(this.#onInterval, this.#waitMillis);
     if (!this.#o.holdProcess) timer.unref();
     this.#timer = timer;
   }
@@ -408,19 +474,39 @@ export class DeliveryEngine implements Sink {
     return undefined;
   }
 
-  /** Starts batches while there are slots and something to send. */
+  /**
+   * Starts batches while there are slots and something to send: split halves first, then the
+   * spool's oldest records and the memory queue (in turns; with a write-ahead spool, disk first).
+   * Without a slot, a write-ahead spool (or any spool while the destination fails) takes what is
+   * ready to be packed, so memory holds only what is in flight.
+   */
   #pump(): void {
-    while (this.#running.size < this.#o.maxInFlight) {
+    const spool = this.#spool;
+    for (;;) {
+      const packable = this.#chunks.length > 0 || (this.#due && this.#open.length > 0);
+      if (this.#running.size >= this.#o.maxInFlight) {
+        if (!packable || spool === undefined || !spool.writable || !(spool.always || this.#outage)) break;
+        const batch = this.#pack();
+        if (batch !== undefined && !this.#toSpool(batch, spool)) this.#holdReady(batch);
+        continue;
+      }
       let batch = this.#ready.shift();
       if (batch !== undefined) {
         this.#readySpans -= batch.count;
       } else {
-        if (this.#chunks.length === 0 && (!this.#due || this.#open.length === 0)) break;
-        batch = this.#pack();
-        if (batch === undefined) continue;
+        if (spool?.hasUnread === true && (!packable || spool.always || (this.#diskTurn = !this.#diskTurn))) batch = this.#fromSpool(spool);
+        if (batch === undefined) {
+          if (!packable) {
+            if (spool?.hasUnread === true) continue; // a corrupt record was skipped: the next one
+            break;
+          }
+          batch = this.#pack();
+          if (batch === undefined || (spool?.always === true && !this.#writeAhead(spool, batch))) continue;
+        }
       }
       this.#running.add(batch);
       this.#inFlight += batch.count;
+      if (batch.spool !== undefined) this.#inHand += batch.count;
       this.#attempt(batch);
     }
     if (this.#waiting === 0) this.#due = this.#flushing > 0;
@@ -428,8 +514,100 @@ export class DeliveryEngine implements Sink {
     this.#checkIdle();
   }
 
+  /** A packed batch that has no slot and could not go to disk waits first in line. */
+  #holdReady(batch: Batch): void {
+    this.#ready.push(batch);
+    this.#readySpans += batch.count;
+  }
+
+  /** The spool's oldest unread record as a batch (an earlier run's counts as replayed). */
+  #fromSpool(spool: Spool): Batch | undefined {
+    const read = spool.read();
+    if (read === undefined) return undefined;
+    if (!read.own) this.#replayed += read.count;
+    // Its bytes are not held against maxQueueBytes either (bytes 0): at most maxInFlight such batches are in memory.
+    const batch = newBatch(undefined, read.count, read.body, 0);
+    batch.spool = read.record;
+    batch.fromDisk = true;
+    return batch;
+  }
+
+  /**
+   * Write-ahead: the batch goes to disk before it is sent. True: send it now (it is in hand, or the
+   * spool failed and it goes as without one); false: it left memory (unread behind older records,
+   * or dropped as spoolFull).
+   */
+  #writeAhead(spool: Spool, batch: Batch): boolean {
+    const result = spool.append(batch.body!, batch.count, true);
+    if (result === 'failed') return true;
+    if (typeof result === 'object') {
+      batch.spool = result;
+      this.#spooled += batch.count;
+      return true;
+    }
+    this.#leaveMemory(batch, result, true);
+    return false;
+  }
+
+  /**
+   * Puts a batch on disk only, to be read back later: true when it left memory (spooled, or dropped
+   * as spoolFull), false when the spool failed and it must stay. `giveBack`: its body may go back to
+   * the encoder (no request may still be writing it).
+   */
+  #toSpool(batch: Batch, spool: Spool, giveBack = true): boolean {
+    const result = batch.body === undefined ? 'failed' : spool.append(batch.body, batch.count, false);
+    if (typeof result === 'object' || result === 'failed') return false;
+    this.#leaveMemory(batch, result, giveBack);
+    return true;
+  }
+
+  #leaveMemory(batch: Batch, result: 'unread' | 'full', giveBack: boolean): void {
+    if (result === 'full') this.#spoolFull += batch.count;
+    else this.#spooled += batch.count;
+    batch.done = true;
+    this.#release(batch, giveBack);
+  }
+
+  /**
+   * Room past the memory bound, with a spool: spans may wait until they make a full batch, which is
+   * then spilled to disk (so memory holds at most one batch over the bound, and disk gets whole batches).
+   */
+  #overflowRoom(): number {
+    if (this.#spoolWritable === undefined) return 0;
+    if (this.#waiting >= this.#maxBatchSpans && !this.#spill()) return 0;
+    return Math.max(this.#room(), this.#maxBatchSpans - this.#waiting);
+  }
+
+  /**
+   * Spills the waiting spans to the spool, the memory queue being at its bound. False when the
+   * spool cannot take them (they stay).
+   */
+  #spill(): boolean {
+    const spool = this.#spoolWritable;
+    if (spool === undefined) return false;
+    const due = this.#due;
+    this.#due = true;
+    let spilled = false;
+    while (this.#waiting > 0) {
+      const batch = this.#pack();
+      if (batch === undefined) continue;
+      if (!this.#toSpool(batch, spool)) {
+        this.#holdReady(batch);
+        break;
+      }
+      spilled = true;
+    }
+    this.#due = due;
+    return spilled;
+  }
+
+  /** Nothing queued, in flight or unread on disk. */
+  get #idleNow(): boolean {
+    return this.#queued + this.#inFlight === 0 && this.#spool?.hasUnread !== true;
+  }
+
   #checkIdle(): void {
-    if (this.#idle.length === 0 || this.#queued + this.#inFlight > 0) return;
+    if (this.#idle.length === 0 || !this.#idleNow) return;
     const waiters = this.#idle;
     this.#idle = [];
     for (const resolve of waiters) resolve();
@@ -459,8 +637,10 @@ export class DeliveryEngine implements Sink {
       signal = attempt.signal;
     }
     let result: SendOutcome | Promise<SendOutcome>;
+    // A batch replayed from the spool has its bytes only.
+    const outgoing = (batch.records === undefined ? { records: NO_RECORDS, body: batch.body, attempts: batch.attempts } : batch) as OutgoingBatch;
     try {
-      result = this.#transport.send(batch as OutgoingBatch, signal);
+      result = this.#transport.send(outgoing, signal);
     } catch (error) {
       result = { outcome: 'retry', reason: describeError(error, timeoutMillis), error };
     }
@@ -528,6 +708,7 @@ export class DeliveryEngine implements Sink {
       switch (outcome?.outcome) {
         case 'sent':
           this.#sent += batch.count;
+          this.#outage = false;
           return this.#finish(batch, undefined);
         case 'split':
           return this.#split(batch, outcome.kind, outcome.message);
@@ -549,31 +730,43 @@ export class DeliveryEngine implements Sink {
   }
 
   /** Counts the batch once (as sent when `dropped` is undefined), frees its slot and pumps again. */
-  #finish(batch: Batch, dropped: keyof DropCounts | undefined): void {
+  #finish(batch: Batch, dropped: Exclude<keyof DropCounts, 'spoolFull'> | undefined): void {
     batch.done = true;
     if (dropped !== undefined) this.#dropped[dropped] += batch.count;
+    if (batch.spool !== undefined) this.#spool?.done(batch.spool);
     this.#release(batch);
     this.#pump();
   }
 
-  /** Frees a batch's slot and bytes; its body goes back to the transport. */
-  #release(batch: Batch): void {
-    if (batch.body !== undefined) this.#lean?.release?.(batch.body);
+  /** Frees a batch's slot and bytes; its body goes back to the transport (unless the spool's, or a request may still write it). */
+  #release(batch: Batch, giveBack = true): void {
+    if (batch.body !== undefined && giveBack && !batch.fromDisk) this.#lean?.release?.(batch.body);
     this.#encodedBytes -= batch.bytes;
     this.#updateByteRoom();
-    this.#running.delete(batch);
+    if (this.#running.delete(batch) && batch.spool !== undefined) this.#inHand -= batch.count;
   }
 
   #retry(batch: Batch, outcome: Extract<SendOutcome, { outcome: 'retry' }>): void {
     const n = batch.count;
     const o = this.#o;
     batch.attempts++;
+    this.#outage = true;
     const target = this.#transport.target;
-    if (batch.attempts > o.maxRetries) {
-      this.#finish(batch, 'expired');
-      this.#report(this.#kinds.retriesExhausted, `${n} span(s) were dropped and counted as expired after ${batch.attempts} failed attempts to reach ${target}: ${outcome.reason}`, outcome.error);
-      return;
+    if (batch.spool === undefined) {
+      // It cannot be sent now: a spool takes it out of memory, to be replayed oldest first.
+      const spool = this.#spoolWritable;
+      if (spool !== undefined && this.#toSpool(batch, spool)) {
+        this.#report(this.#kinds.sendFailed, `sending ${n} span(s) to ${target} failed (${outcome.reason}); they went to the spool and will be sent from there`, outcome.error);
+        this.#pump();
+        return;
+      }
+      if (batch.attempts > o.maxRetries) {
+        this.#finish(batch, 'expired');
+        this.#report(this.#kinds.retriesExhausted, `${n} span(s) were dropped and counted as expired after ${batch.attempts} failed attempts to reach ${target}: ${outcome.reason}`, outcome.error);
+        return;
+      }
     }
+    // A batch on disk never expires: it is retried until delivered, or left there for the next run at close.
     this.#report(this.#kinds.sendFailed, `sending ${n} span(s) to ${target} failed (${outcome.reason}); retrying with backoff`, outcome.error);
     const backoff = Math.min(o.maxBackoffMillis, o.initialBackoffMillis * 2 ** (batch.attempts - 1));
     const wait = Math.max(outcome.afterMillis ?? 0, backoff * (1 - o.jitter * Math.random()));
@@ -597,6 +790,7 @@ export class DeliveryEngine implements Sink {
     }
     let halves: Batch[];
     const records = batch.records;
+    const lean = this.#lean;
     if (records !== undefined) {
       const mid = n >> 1;
       const encode = this.#transport.encode;
@@ -606,7 +800,7 @@ export class DeliveryEngine implements Sink {
       });
     } else {
       // A lean batch keeps only its bytes: they are split where a span ends.
-      const parts = batch.body === undefined ? undefined : this.#lean!.split(batch.body, n);
+      const parts = batch.body === undefined || lean === undefined ? undefined : lean.split(batch.body, n);
       if (parts === undefined) {
         this.#report(kind, `${this.#transport.target} ${message}; the batch could not be split to find the span, so its ${n} span(s) were dropped (counted as rejected)`);
         return this.#finish(batch, 'rejected');
@@ -614,7 +808,13 @@ export class DeliveryEngine implements Sink {
       const [first, firstCount, second] = parts;
       halves = [newBatch(undefined, firstCount, first, first.length), newBatch(undefined, n - firstCount, second, second.length)];
     }
-    for (const half of halves) this.#encodedBytes += half.bytes;
+    for (const half of halves) {
+      this.#encodedBytes += half.bytes;
+      // Both halves stand for the batch's record on disk: it is done when both are.
+      half.spool = batch.spool;
+      half.fromDisk = batch.fromDisk;
+    }
+    if (batch.spool !== undefined) this.#spool?.split(batch.spool);
     this.#ready.unshift(...halves);
     this.#readySpans += n;
     // The halves are queued now: not a drop, only the parent batch's slot and bytes are freed.
@@ -625,7 +825,7 @@ export class DeliveryEngine implements Sink {
 
   /** Counts in spans: the single source of a tracer's delivery figures. */
   stats(): SinkStats {
-    return {
+    const stats: SinkStats = {
       queued: this.#queued,
       inFlight: this.#inFlight,
       sent: this.#sent,
@@ -633,6 +833,12 @@ export class DeliveryEngine implements Sink {
       dropped: { ...this.#dropped },
       lastError: this.#lastError,
     };
+    if (this.#spoolWanted) {
+      stats.dropped.spoolFull = this.#spoolFull;
+      stats.spooled = this.#spooled;
+      stats.replayed = this.#replayed;
+    }
+    return stats;
   }
 
   /** Resolves true once nothing is queued or in flight, false when `timeoutMillis` passes first. */
@@ -642,7 +848,7 @@ export class DeliveryEngine implements Sink {
     this.#pump();
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      if (this.#queued + this.#inFlight === 0) return true;
+      if (this.#idleNow) return true;
       const idle = new Promise<true>((resolve) => this.#idle.push(() => resolve(true)));
       // Ref'd on purpose: a flush in progress keeps the process alive until it ends.
       const late = new Promise<false>((resolve) => {
@@ -670,6 +876,8 @@ export class DeliveryEngine implements Sink {
   async flushWithin(timeoutMillis: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMillis;
     const complete = await this.drain(timeoutMillis);
+    // What is on disk is made durable now, delivered or not.
+    this.#spool?.sync();
     if (!complete) {
       this.#report(
         this.#kinds.flushTimeout,
@@ -700,12 +908,14 @@ export class DeliveryEngine implements Sink {
    * close() past its deadline, and for the process's `exit`. Returns how many spans it gave up.
    */
   abandon(): number {
-    const before = this.#dropped.expired;
+    const before = this.#dropped.expired + this.#spoolFull;
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     clearTimeout(this.#watchdog);
     this.#watchdog = undefined;
+    const spool = this.#spool;
+    if (spool !== undefined) this.#keepOnDisk(spool);
     this.#dropped.expired += this.#waiting + this.#readySpans;
     this.#open = [];
     this.#chunks = [];
@@ -717,10 +927,13 @@ export class DeliveryEngine implements Sink {
     const running = [...this.#running];
     for (const batch of running) {
       batch.done = true;
-      this.#dropped.expired += batch.count;
+      // A record in hand stays on disk for the next run: still queued, not lost.
+      if (batch.spool !== undefined && spool?.onDisk(batch.spool) === true) this.#kept += batch.count;
+      else this.#dropped.expired += batch.count;
       this.#encodedBytes -= batch.bytes;
     }
     this.#running.clear();
+    this.#inHand = 0;
     this.#inFlight = 0;
     this.#backingOff = 0;
     this.#abort.abort();
@@ -728,8 +941,41 @@ export class DeliveryEngine implements Sink {
     const reason = this.#abort.signal.reason as Error;
     for (const batch of running) this.#cut(batch, reason);
     this.#updateByteRoom();
+    spool?.sync();
     this.#checkIdle();
-    return this.#dropped.expired - before;
+    return this.#dropped.expired + this.#spoolFull - before;
+  }
+
+  /**
+   * Before everything is given up: what is only in memory is appended to the spool (synchronously:
+   * this may be the process's `exit`), and records in hand stay where they are, on disk.
+   */
+  #keepOnDisk(spool: Spool): void {
+    const ready = this.#ready;
+    this.#ready = [];
+    for (const batch of ready) {
+      this.#readySpans -= batch.count;
+      if (batch.spool !== undefined && spool.onDisk(batch.spool)) {
+        batch.done = true;
+        this.#kept += batch.count;
+        this.#encodedBytes -= batch.bytes;
+      } else if (!spool.writable || !this.#toSpool(batch, spool)) {
+        this.#holdReady(batch);
+      }
+    }
+    for (const batch of [...this.#running]) {
+      // A request may still be writing its body: it is not given back to the encoder. (If that
+      // request is delivered after all, the next run sends these spans again: a duplicate, never a loss.)
+      if ((batch.spool === undefined || !spool.onDisk(batch.spool)) && spool.writable) this.#toSpool(batch, spool, false);
+    }
+    this.#due = true;
+    while (this.#waiting > 0 && spool.writable) {
+      const batch = this.#pack();
+      if (batch !== undefined && !this.#toSpool(batch, spool)) {
+        this.#holdReady(batch);
+        break;
+      }
+    }
   }
 
   async #close(timeoutMillis: number): Promise<boolean> {
@@ -740,12 +986,16 @@ export class DeliveryEngine implements Sink {
     this.#timer = undefined;
     if (!complete) {
       const given = this.abandon();
+      const kept = this.#queued;
       this.#report(
         this.#kinds.closeTimeout,
-        `close(): ${given} span(s) were still undelivered after ${timeoutMillis} ms; they were dropped and counted as expired`,
+        kept === 0
+          ? `close(): ${given} span(s) were still undelivered after ${timeoutMillis} ms; they were dropped and counted as expired`
+          : `close(): ${given + kept} span(s) were still undelivered after ${timeoutMillis} ms; ${kept} stay in the spool for the next sink on its dir, ${given} were dropped and counted as expired`,
       );
     }
     await this.#finally('close', Math.max(0, deadline - Date.now()));
+    this.#spool?.close();
     return complete;
   }
 }

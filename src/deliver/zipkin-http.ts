@@ -111,7 +111,8 @@ class ZipkinHttpTransport implements LeanTransport {
         this.#start(attempt);
       },
       cancel: (attempt, reason) => this.#cancel(attempt, reason),
-      split: proto3 ? splitProto3Spans : splitJsonArray,
+      // By the body's first byte: a replayed spool may hold the other encoding.
+      split: (body, count) => (body[0] === 0x5b ? splitJsonArray(body, count) : splitProto3Spans(body, count)),
       ...(proto3 ? {} : { release: giveBackSpansBytes }),
     };
     this.#redact = new Redactor(o.headers);
@@ -122,8 +123,7 @@ class ZipkinHttpTransport implements LeanTransport {
   #poster(): Promise<HttpPoster> {
     const o = this.#options;
     return (this.#http ??= import('./zipkin-http-transport.js').then((m) => {
-      const format = { contentType: o.encoding === 'proto3' ? 'application/x-protobuf' : 'application/json', gzip: o.compression === 'gzip' } as const;
-      const poster = m.nodeTransport(o.url, o.headers, o.ca, o.maxInFlight, format, this.#answered);
+      const poster = m.nodeTransport(o.url, o.headers, o.ca, o.maxInFlight, { gzip: o.compression === 'gzip' }, this.#answered);
       this.#loaded = poster;
       if (this.#closed) poster.close();
       return poster;

@@ -9,8 +9,15 @@ export interface DropCounts {
   rejected: number;
   /** They were still undelivered when retries or a flush deadline ran out. */
   expired: number;
-  /** The sink threw or rejected while taking them. */
+  /** The sink threw or rejected while taking them (or its spool could not read them back). */
   sinkFailed: number;
+  /** Its disk spool was at `spool.maxBytes` (by its `whenFull` policy). Present only on sinks with a spool. */
+  spoolFull?: number;
+}
+
+/** Every span dropped, whatever the reason (the spool's too). */
+export function droppedTotal(d: DropCounts): number {
+  return d.queueFull + d.rejected + d.expired + d.sinkFailed + (d.spoolFull ?? 0);
 }
 
 /** What a sink reports about itself. Every count is in spans. */
@@ -26,6 +33,17 @@ export interface SinkStats {
   dropped: DropCounts;
   /** The last failure, with credentials kept out of its text. */
   lastError: string | undefined;
+  /**
+   * Spans this sink wrote to its disk spool (a span written and later sent counts here and in
+   * `sent`). Present only on sinks with a spool; spans on disk not yet sent count in `queued`.
+   */
+  spooled?: number;
+  /**
+   * Spans of an earlier run (or process) read back from the spool and sent again through this
+   * sink: each is then counted once more as sent or dropped here, so
+   * `sent + dropped + queued + inFlight = written + replayed`. Present only on sinks with a spool.
+   */
+  replayed?: number;
 }
 
 /** What `flush()` and `close()` resolve to. */

@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { arrayOf, integer, oneOf, optional, parseOptions } from '../model/option-rules.js';
-import type { FlushOptions, FlushResult } from '../model/sink.js';
+import { droppedTotal, type FlushOptions, type FlushResult } from '../model/sink.js';
 
 /** What the exit handling uses of a tracer. */
 export interface ExitFlushable {
@@ -141,7 +141,7 @@ function onSignal(signal: NodeJS.Signals): void {
         const result = await tracer.close({ timeoutMillis: entry.timeoutMillis });
         if (!result.complete) {
           const d = result.dropped;
-          say(`on ${sig}, ${nameOf(tracer)} could not deliver everything within ${entry.timeoutMillis} ms: ${d.expired} span(s) expired, ${d.queueFull + d.rejected + d.sinkFailed} dropped otherwise in this run.`);
+          say(`on ${sig}, ${nameOf(tracer)} could not deliver everything within ${entry.timeoutMillis} ms: ${d.expired} span(s) expired, ${droppedTotal(d) - d.expired} dropped otherwise in this run.`);
         }
       } catch {
         // close() does not throw; a foreign tracer's might: the signal still ends the process
