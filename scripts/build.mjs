@@ -18,7 +18,7 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/index.ts', 'src/frameworks/express.ts', 'src/frameworks/fastify.ts', 'src/frameworks/koa.ts', 'src/frameworks/hono.ts', 'src/cli/main.ts'],
+  entryPoints: ['src/index.ts', 'src/frameworks/express.ts', 'src/frameworks/fastify.ts', 'src/frameworks/koa.ts', 'src/frameworks/hono.ts', 'src/deliver/kafka.ts', 'src/cli/main.ts'],
   outdir: 'dist',
   outbase: 'src',
   bundle: true,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: type-check, lint, build dist/, start a real Zipkin (when Java is available), run the tests with
-// Node's test runner on every Node version of the matrix, against that one Zipkin, and always stop
-// Zipkin again. Type-check, lint, the build and Zipkin happen once, whatever the number of versions.
+// `npm test`: type-check, lint, build dist/, start a real Kafka broker and a real Zipkin reading it
+// (when Java is available), run the tests with Node's test runner on every Node version of the
+// matrix, against that one broker and that one Zipkin, and always stop both again. Type-check, lint,
+// the build, the broker and Zipkin happen once, whatever the number of versions.
 //
 // The matrix (default `current,22,24,26:smoke`):
 //   - the Node running `npm test` (Node 20 on the project's machine): every test/**/*.test.ts
@@ -41,6 +42,16 @@
 //   DEFERRED_SPAN_REQUIRE_ZIPKIN=1     fail instead of skipping the Zipkin integration tests (CI sets this)
 //   DEFERRED_SPAN_SKIP_ZIPKIN=1        don't start Zipkin; its integration tests are skipped
 //   ZIPKIN_URL=http://...              use this already-running Zipkin instead of starting one
+//   DEFERRED_SPAN_REQUIRE_KAFKA=1      fail instead of skipping the Kafka sink's tests against a real
+//                                      broker (CI sets this)
+//   DEFERRED_SPAN_SKIP_KAFKA=1         don't start a broker (scripts/kafka.sh); the Kafka tests are skipped
+//   KAFKA_BOOTSTRAP_SERVERS=host:port  use this already-running broker instead of starting one (its
+//                                      `zipkin` topic must exist; the tests that read spans back through
+//                                      Zipkin need the Zipkin to consume it: the one started here does,
+//                                      an external ZIPKIN_URL is trusted to)
+//   DEFERRED_SPAN_REQUIRE_CHROMIUM=1   fail instead of skipping the HTML report's browser tests when there is
+//                                      no Chromium (scripts/chromium.sh installs Debian's with apt-get where it
+//                                      can; DEFERRED_SPAN_CHROMIUM=/path names another; CI sets this)
 //   DEFERRED_SPAN_REQUIRE_SHARED=1     fail instead of skipping the tests that read the specs in
 //                                      ../shared (beside the repository root; CI sets this)
 //   DEFERRED_SPAN_FAIL_ON_SKIP=1       a version with a skipped test fails (CI sets this: a skip that CI
@@ -61,6 +72,13 @@ const zipkinScript = path.join(root, 'scripts', 'zipkin.sh');
 const zipkinJar = path.join(root, '.cache', 'zipkin', 'zipkin-server-3.6.1-exec.jar');
 const zipkinRunBase = path.join(root, '.cache', 'zipkin', 'run');
 const zipkinRunDir = path.join(zipkinRunBase, `test-${process.pid}`);
+const kafkaScript = path.join(root, 'scripts', 'kafka.sh');
+const kafkaLib = path.join(root, '.cache', 'kafka', 'lib', '.complete-4.1.1');
+const kafkaRunBase = path.join(root, '.cache', 'kafka', 'run');
+const kafkaRunDir = path.join(kafkaRunBase, `test-${process.pid}`);
+const requireKafka = process.env.DEFERRED_SPAN_REQUIRE_KAFKA === '1';
+const skipKafka = process.env.DEFERRED_SPAN_SKIP_KAFKA === '1';
+const requireChromium = process.env.DEFERRED_SPAN_REQUIRE_CHROMIUM === '1';
 const requireZipkin = process.env.DEFERRED_SPAN_REQUIRE_ZIPKIN === '1';
 const skipZipkin = process.env.DEFERRED_SPAN_SKIP_ZIPKIN === '1';
 const requireFromRoot = createRequire(path.join(root, 'package.json'));
@@ -100,6 +118,7 @@ const SMOKE_FILES = [
 /** Children that must be signalled if we are interrupted. */
 const children = new Set();
 let zipkinStarted = false;
+let kafkaStarted = false;
 let finishing = false;
 
 function say(message) {
@@ -169,8 +188,26 @@ function run(cmd, args, { stdio = 'inherit', env = process.env } = {}) {
 /** The Zipkin heap unless ZIPKIN_HEAP is set: every whole-suite version sends its spans to the one Zipkin. */
 let zipkinHeap = '512m';
 
+/** The broker Zipkin's Kafka collector reads, once ours is up. */
+let zipkinKafka;
+
 function zipkinEnv() {
-  return { ZIPKIN_HEAP: zipkinHeap, ...process.env, ZIPKIN_RUN_DIR: zipkinRunDir, ZIPKIN_OWNER_PID: String(process.pid) };
+  const env = { ZIPKIN_HEAP: zipkinHeap, ...process.env, ZIPKIN_RUN_DIR: zipkinRunDir, ZIPKIN_OWNER_PID: String(process.pid) };
+  if (zipkinKafka) env.KAFKA_BOOTSTRAP_SERVERS = zipkinKafka;
+  else delete env.KAFKA_BOOTSTRAP_SERVERS;
+  return env;
+}
+
+function kafkaEnv() {
+  return { ...process.env, KAFKA_RUN_DIR: kafkaRunDir, KAFKA_OWNER_PID: String(process.pid), KAFKA_TOPICS: 'zipkin' };
+}
+
+/** Stops the broker we started; its data goes too (its log stays after a failure). */
+async function stopKafka({ keepLog }) {
+  if (!kafkaStarted) return;
+  kafkaStarted = false;
+  const res = await run('bash', [kafkaScript, keepLog ? 'stop' : 'clean'], { stdio: 'capture', env: kafkaEnv() });
+  if (res.code !== 0) say(`warning: stopping Kafka failed (exit ${res.code}):\n${res.stderr}`);
 }
 
 /** Stops the Zipkin we started. Quiet unless something goes wrong. */
@@ -187,32 +224,34 @@ async function stopZipkin({ keepLog }) {
 
 /** Removes run directories of earlier `npm test` processes that are gone (e.g. killed with SIGKILL). */
 async function cleanStaleRunDirs() {
-  let entries;
-  try {
-    entries = readdirSync(zipkinRunBase);
-  } catch {
-    return;
-  }
-  for (const name of entries) {
-    const m = /^test-(\d+)$/.exec(name);
-    if (!m || Number(m[1]) === process.pid) continue;
+  for (const [base, script, variable] of [[zipkinRunBase, zipkinScript, 'ZIPKIN_RUN_DIR'], [kafkaRunBase, kafkaScript, 'KAFKA_RUN_DIR']]) {
+    let entries;
     try {
-      process.kill(Number(m[1]), 0);
-      continue; // still running: another `npm test` in this tree
-    } catch (err) {
-      if (err.code === 'EPERM') continue;
+      entries = readdirSync(base);
+    } catch {
+      continue;
     }
-    const dir = path.join(zipkinRunBase, name);
-    await run('bash', [zipkinScript, 'stop'], { stdio: 'capture', env: { ...process.env, ZIPKIN_RUN_DIR: dir } });
-    rmSync(dir, { recursive: true, force: true });
+    for (const name of entries) {
+      const m = /^test-(\d+)$/.exec(name);
+      if (!m || Number(m[1]) === process.pid) continue;
+      try {
+        process.kill(Number(m[1]), 0);
+        continue; // still running: another `npm test` in this tree
+      } catch (err) {
+        if (err.code === 'EPERM') continue;
+      }
+      const dir = path.join(base, name);
+      await run('bash', [script, 'stop'], { stdio: 'capture', env: { ...process.env, [variable]: dir } });
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
-/** Stops Zipkin, prints `last` (the summary), exits. */
+/** Stops Zipkin and Kafka, prints `last` (the summary), exits. */
 async function finish(code, { keepLog = code !== 0, last } = {}) {
   if (finishing) return;
   finishing = true;
-  await stopZipkin({ keepLog });
+  await Promise.all([stopZipkin({ keepLog }), stopKafka({ keepLog })]);
   if (last) process.stdout.write(last);
   process.exit(code);
 }
@@ -284,6 +323,33 @@ async function startZipkin() {
   }
   say(started.stderr.trim().replace(/^zipkin\.sh: /, ''));
   return { url };
+}
+
+/**
+ * Decides whether we can run a Kafka broker, fetches its jars (Maven, on a fresh machine) and starts
+ * it at once. Resolves to { bootstrap } (ours or an external KAFKA_BOOTSTRAP_SERVERS), { skip: reason }
+ * or { error: message }.
+ */
+async function prepareKafka() {
+  if (process.env.KAFKA_BOOTSTRAP_SERVERS) return { bootstrap: process.env.KAFKA_BOOTSTRAP_SERVERS, external: true };
+  if (skipKafka) return { skip: 'DEFERRED_SPAN_SKIP_KAFKA=1 is set' };
+  if (!onPath('java')) return { skip: 'java is not installed' };
+  const version = await run('java', ['-version'], { stdio: 'capture' });
+  const major = javaMajorVersion(version.stderr + version.stdout);
+  if (version.code !== 0 || major === undefined) return { skip: 'could not determine the Java version (`java -version` failed)' };
+  if (major < 17) return { skip: `Kafka 4 needs Java 17+, but java is version ${major}` };
+  if (!existsSync(kafkaLib) && !onPath('mvn')) return { skip: "Kafka's jars are not in .cache/kafka/lib/ and mvn (Maven) is not installed to fetch them" };
+  const fetched = await run('bash', [kafkaScript, 'fetch'], { stdio: 'capture', env: kafkaEnv() });
+  if (fetched.code !== 0) return { error: `scripts/kafka.sh fetch failed:\n${fetched.stderr}${fetched.stdout}` };
+  if (finishing) return { skip: 'the run is ending' };
+  kafkaStarted = true; // from here on, always stop it
+  const started = await run('bash', [kafkaScript, 'start'], { stdio: 'capture', env: kafkaEnv() });
+  const bootstrap = started.stdout.trim().split('\n').pop() ?? '';
+  if (started.code !== 0 || !/^127\.0\.0\.1:\d+$/.test(bootstrap)) {
+    return { error: `scripts/kafka.sh start failed (exit ${started.code}):\n${started.stderr}${started.stdout}` };
+  }
+  say(started.stderr.trim().replace(/^kafka\.sh: /, ''));
+  return { bootstrap };
 }
 
 /** Removes all but the newest LOG_RUNS_KEPT - 1 run directories of .cache/test-logs/ (this run's is the next). */
@@ -543,10 +609,14 @@ async function main() {
   await cleanStaleRunDirs();
   pruneLogs();
 
-  // Checking for Java and fetching the jar (a Maven download on a fresh machine) and fetching the
-  // Node binaries overlap with type-checking and linting. The JVM itself starts only once those
-  // pass: on a 2-core machine booting it alongside tsc/eslint gained nothing measurable.
+  // Checking for Java and fetching the jars (a Maven download on a fresh machine) and fetching the
+  // Node binaries overlap with type-checking and linting. The Kafka broker starts then too (about
+  // 3 s, a fraction of a core); Zipkin's JVM only once those pass, as it must know the broker and
+  // on a 2-core machine booting it alongside tsc/eslint gained nothing measurable.
   const prepared = prepareZipkin().catch((err) => ({ error: err instanceof Error ? err.message : String(err) }));
+  const kafkaReady = prepareKafka().catch((err) => ({ error: err instanceof Error ? err.message : String(err) }));
+  // Debian's Chromium for the HTML report's browser tests: found, or installed with apt-get where that works.
+  const chromiumReady = run('bash', [path.join(root, 'scripts', 'chromium.sh'), 'ensure'], { stdio: 'capture' }).catch((err) => ({ code: 1, stdout: '', stderr: String(err) }));
   const nodesReady = prepareNodes(jobs).catch((err) => {
     for (const job of jobs) if (!job.bin && !job.unavailable) job.unavailable = err instanceof Error ? err.message : String(err);
   });
@@ -555,7 +625,7 @@ async function main() {
   const tsc = await run(process.execPath, [binOf('typescript', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
   if (tsc.code !== 0) {
     killChildren('SIGTERM'); // e.g. a Maven download still running
-    await Promise.all([prepared, nodesReady]);
+    await Promise.all([prepared, nodesReady, kafkaReady]);
     return fail(`type-check failed (tsc exit ${tsc.code})`);
   }
 
@@ -563,7 +633,7 @@ async function main() {
   const lint = await run(process.execPath, [binOf('eslint', 'eslint'), '.']);
   if (lint.code !== 0) {
     killChildren('SIGTERM');
-    await Promise.all([prepared, nodesReady]);
+    await Promise.all([prepared, nodesReady, kafkaReady]);
     return fail(`lint failed (eslint exit ${lint.code})`);
   }
 
@@ -573,7 +643,7 @@ async function main() {
   const built = await run(process.execPath, [path.join(root, 'scripts', 'build.mjs')]);
   if (built.code !== 0) {
     killChildren('SIGTERM');
-    await Promise.all([prepared, nodesReady]);
+    await Promise.all([prepared, nodesReady, kafkaReady]);
     return fail(`build failed (exit ${built.code})`);
   }
 
@@ -581,7 +651,7 @@ async function main() {
   for (const job of jobs) {
     if (job.unavailable && job.required) {
       killChildren('SIGTERM');
-      await prepared;
+      await Promise.all([prepared, kafkaReady]);
       return fail(
         `Node ${job.major} is required (${process.env.DEFERRED_SPAN_NODE_VERSIONS ? 'named in DEFERRED_SPAN_NODE_VERSIONS' : 'DEFERRED_SPAN_REQUIRE_NODE_VERSIONS=1'}) but cannot be had: ${job.unavailable}\n` +
           '  scripts/node-versions.mjs fetches it through npm (the registry must be reachable once; later runs use .cache/node/).',
@@ -593,14 +663,39 @@ async function main() {
     if (job.broken) say(`Node ${job.major} cannot run the tests: ${job.broken}`);
   }
 
+  const k = await kafkaReady;
+  if (k.error) return fail(`no Kafka broker for the Kafka tests: ${k.error}`);
+  if (k.external) say(`using the Kafka broker at KAFKA_BOOTSTRAP_SERVERS=${k.bootstrap} (not starting one)`);
   let z = await prepared;
   if (z.external) say(`using the Zipkin at ZIPKIN_URL=${z.url} (not starting one)`);
   if (z.start) {
-    say('starting Zipkin: scripts/zipkin.sh start');
+    // The one Zipkin of the run also consumes the broker's `zipkin` topic.
+    zipkinKafka = k.bootstrap;
+    say(`starting Zipkin: scripts/zipkin.sh start${zipkinKafka ? ` (its Kafka collector reading ${zipkinKafka})` : ''}`);
     z = await startZipkin();
   }
   const testEnv = { ...process.env };
+  const chromium = await chromiumReady;
+  if (chromium.code === 0 && chromium.stdout.trim() !== '') {
+    testEnv.DEFERRED_SPAN_CHROMIUM = chromium.stdout.trim().split('\n').at(-1);
+    say(`the report's browser tests will use ${testEnv.DEFERRED_SPAN_CHROMIUM}`);
+  } else if (requireChromium) {
+    return fail(`DEFERRED_SPAN_REQUIRE_CHROMIUM=1 but there is no Chromium and scripts/chromium.sh could not install it:\n${chromium.stderr.trim()}`);
+  } else {
+    say(`NOTICE: the report's browser tests will be SKIPPED: no Chromium (${chromium.stderr.trim().split('\n').at(-1) ?? 'scripts/chromium.sh ensure failed'}). Set DEFERRED_SPAN_REQUIRE_CHROMIUM=1 to make that an error.`);
+  }
   delete testEnv.ZIPKIN_URL;
+  delete testEnv.KAFKA_BOOTSTRAP_SERVERS;
+  if (k.bootstrap) {
+    testEnv.KAFKA_BOOTSTRAP_SERVERS = k.bootstrap;
+    // An external Zipkin is not known to read a broker we started: the tests reading back through it skip.
+    if (z.external && !k.external) testEnv.DEFERRED_SPAN_ZIPKIN_READS_KAFKA = '0';
+    say(`Kafka tests will use KAFKA_BOOTSTRAP_SERVERS=${k.bootstrap}`);
+  } else if (requireKafka) {
+    return fail(`DEFERRED_SPAN_REQUIRE_KAFKA=1 but no Kafka broker can be started: ${k.skip}.\n  Install Java 17+ and Maven (Kafka's jars are fetched into .cache/kafka/ on first use).`);
+  } else {
+    say(`NOTICE: the Kafka tests will be SKIPPED: ${k.skip}.\n  To run them, install Java 17+ and Maven, or point KAFKA_BOOTSTRAP_SERVERS at a running broker. Set DEFERRED_SPAN_REQUIRE_KAFKA=1 to make that an error.`);
+  }
   if (z.error) return fail(`no Zipkin server for the integration tests: ${z.error}`);
   if (z.url) {
     testEnv.ZIPKIN_URL = z.url;

@@ -14,6 +14,9 @@
 #   ZIPKIN_START_TIMEOUT  seconds to wait for /health (default 90)
 #   ZIPKIN_JAVA_OPTS      extra JVM options
 #   ZIPKIN_OWNER_PID      if set, a watchdog stops Zipkin when this process disappears (e.g. a killed test run)
+#   KAFKA_BOOTSTRAP_SERVERS  if set (host:port,...), Zipkin's Kafka collector also consumes the topic
+#                         KAFKA_TOPIC (default zipkin) there, e.g. the broker of scripts/kafka.sh;
+#                         unset, the Kafka collector is off
 set -euo pipefail
 
 ZIPKIN_VERSION=3.6.1
@@ -137,7 +140,7 @@ try_start() {
     UI_ENABLED=false \
     COLLECTOR_GRPC_ENABLED=false \
     COLLECTOR_SCRIBE_ENABLED=false \
-    COLLECTOR_KAFKA_ENABLED=false \
+    COLLECTOR_KAFKA_ENABLED="$([[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]] && echo true || echo false)" \
     COLLECTOR_RABBITMQ_ENABLED=false \
     COLLECTOR_ACTIVEMQ_ENABLED=false \
     COLLECTOR_PULSAR_ENABLED=false \
