@@ -14,7 +14,8 @@ function commandLine(command: CliCommand): string {
 /** Shown by `--help`, by `help`, and on stderr when no command is given; lists the command table. */
 export const MAIN_HELP = `Usage: deferred-span <command> [options]
 
-Look at Zipkin v2 spans recorded to NDJSON files (the embedded default sink) or kept by Zipkin.
+Look at Zipkin v2 spans recorded to NDJSON files (the embedded default sink) or kept by Zipkin,
+compare runs, and send recorded files (or a disk spool) to Zipkin.
 
 Commands:
 ${COMMANDS.map(commandLine).join('\n')}
