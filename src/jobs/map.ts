@@ -6,6 +6,7 @@ import { boolean, func, integer, nonEmptyString, oneOf, optional, parseOptions, 
 import { SPAN_KINDS, SPAN_KINDS_QUOTED, type SpanKind } from '../model/span-record.js';
 import { spanEnded } from '../record/span.js';
 import { errorTagValue } from '../record/tags.js';
+import { tagEnvironmentEnd, tagEnvironmentStart } from '../record/environment.js';
 import type { Parent, Span } from '../record/span-api.js';
 
 /** What `onProgress` receives after each item settles. */
@@ -262,6 +263,8 @@ class MapRun {
     job.tag('map.concurrency', o.concurrency).tag('map.mode', o.mode);
     if (total !== undefined) job.tag('map.total', total);
     if (o.chunkSize !== undefined) job.tag('map.chunk_size', o.chunkSize);
+    // What the job ran on, so `summary` can say it and `--compare` can warn when runs differ.
+    tagEnvironmentStart(job);
     this.#job = job;
     this.#jobContext = job.context;
     this.#jobCall = job.traced(fn, this.#itemOptions());
@@ -445,6 +448,7 @@ class MapRun {
     job.tag('map.done', this.#done).tag('map.failed', this.#failed);
     job.tag('map.not_started', this.#exhausted ? 0 : total !== undefined ? Math.max(0, total - this.#started) : 'unknown');
     if (this.#chunks > 0) job.tag('map.chunks', this.#chunks);
+    tagEnvironmentEnd(job);
     if (stop === undefined) {
       job.tag('map.outcome', 'completed');
       job.end();

@@ -274,11 +274,14 @@ export async function fetchTrace(base: string | URL, traceId: string, options: Z
  */
 export async function fetchRecentTraces(
   base: string | URL,
-  options: ZipkinQueryOptions & { readonly limit?: number; readonly serviceName?: string } = {},
+  // endTs and lookback (epoch ms, ms): the window Zipkin searches, for paging back in time (`summary URL`).
+  options: ZipkinQueryOptions & { readonly limit?: number; readonly serviceName?: string; readonly endTs?: number; readonly lookback?: number } = {},
 ): Promise<{ traces: ZipkinSpan[][]; problems: string[] }> {
   const url = new URL('api/v2/traces', zipkinBaseUrl(String(base)));
   url.searchParams.set('limit', String(options.limit ?? 10));
   if (options.serviceName !== undefined) url.searchParams.set('serviceName', options.serviceName);
+  if (options.endTs !== undefined) url.searchParams.set('endTs', String(Math.floor(options.endTs)));
+  if (options.lookback !== undefined) url.searchParams.set('lookback', String(Math.max(1, Math.floor(options.lookback))));
   const { status, body } = await getJson(url, options);
   if (status === 404) throw new ZipkinQueryError(`GET ${shown(url)} answered 404; is this Zipkin's address? Give the base URL, like http://localhost:9411`, 'status');
   if (!Array.isArray(body)) throw new ZipkinQueryError(`the answer to GET ${shown(url)} is not a list of traces; is this a Zipkin server?`, 'not-zipkin');

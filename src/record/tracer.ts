@@ -7,7 +7,7 @@ import { hexHigh, hexLow, idWord, newSpanIdWords, newTraceId } from './ids.js';
 import { MAX_NAME_LENGTH, truncate } from '../model/limits.js';
 import type { ResolvedTracerOptions } from './tracer-options.js';
 import { OpenSpans } from './open-spans.js';
-import { DEFAULT_FLUSH_TIMEOUT_MILLIS, type FlushOptions, type FlushResult, type Sink, type SinkStats, type SpanQueue } from '../model/sink.js';
+import { DEFAULT_FLUSH_TIMEOUT_MILLIS, droppedTotal, type FlushOptions, type FlushResult, type Sink, type SinkStats, type SpanQueue } from '../model/sink.js';
 import { NoopSpan, randomTraceOf, RecordingSpan, spanFlags, TrackedSpan, type Site, type TracerCore } from './span.js';
 import { hasIds, readParent } from './parent.js';
 import { checkOptionKeys, OptionsError } from '../model/options-error.js';
@@ -19,6 +19,7 @@ import type { HttpSupport, ParentInfo, Span, TracedOptions } from './span-api.js
 import type { ExtractedContext } from '../model/span-context.js';
 import type { Carrier } from '../propagation/carrier.js';
 import { extractWith, type PropagationFormat } from '../propagation/formats.js';
+import { ENVIRONMENT_SPAN_NAME, recordEnvironmentOn, type EnvironmentRecording } from './environment.js';
 
 /** Options of `tracer.startSpan`. */
 export interface StartSpanOptions extends TracedOptions {
@@ -83,6 +84,19 @@ export interface RecordingTracer {
    * res.on('finish', () => span.end());
    */
   startSpan(name: string, options?: StartSpanOptions): Span;
+  /**
+   * Starts a span named `environment` saying what the run is measured on: tags `node.version`,
+   * `cpu.model`, `cpu.count`, `host`, `os` and `load.start` (1, 5 and 15-minute load averages);
+   * its `end()` adds `load.end` and emits it. `deferred-span summary` prints them, and
+   * `summary --compare` warns when two runs differ in them or ran under load. (`tracer.map`'s job
+   * span carries the same tags.)
+   * @example
+   * const env = tracer.recordEnvironment();
+   * await runBenchmark();
+   * env.end();
+   * @throws {OptionsError} for a bad option, as `startSpan`.
+   */
+  recordEnvironment(options?: Pick<StartSpanOptions, 'parent' | 'tags'>): EnvironmentRecording;
   /**
    * Reads the trace context a peer propagated, in the tracer's formats (`propagation`), the first
    * present and valid one winning: a `SpanContext`, a `SamplingOnlyContext` (B3's `b3: 0`), or
@@ -369,6 +383,10 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     };
   }
 
+  recordEnvironment(options: Pick<StartSpanOptions, 'parent' | 'tags'> = {}): EnvironmentRecording {
+    return recordEnvironmentOn(this.startSpan(ENVIRONMENT_SPAN_NAME, options));
+  }
+
   startSpan(name: string, options: StartSpanOptions = {}): Span {
     let parent: ParentInfo | null;
     let joinTo: (ParentInfo & { readonly traceId: string; readonly spanId: string }) | undefined;
@@ -479,7 +497,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
 
   #droppedTotal(): number {
     const d = this.#queue.stats().dropped;
-    return d.queueFull + d.rejected + d.expired + d.sinkFailed;
+    return droppedTotal(d);
   }
 
   /** Complete means: in time, nothing left waiting, and nothing dropped while waiting. */
@@ -487,7 +505,7 @@ export class TracerImpl implements RecordingTracer, TracerCore {
     const s = this.#queue.stats();
     const pending = s.queued + s.inFlight;
     const d = s.dropped;
-    const droppedNow = d.queueFull + d.rejected + d.expired + d.sinkFailed - droppedBefore;
+    const droppedNow = droppedTotal(d) - droppedBefore;
     return { complete: complete && pending === 0 && droppedNow === 0, pending, dropped: s.dropped };
   }
 
