@@ -33,8 +33,10 @@ function layers() {
   const order = ['model', 'propagation', 'record', 'encode', 'deliver', 'http', 'jobs', 'setup', 'frameworks', 'cli'];
   const allowed = Object.fromEntries(order.map((name, i) => [name, order.slice(0, i + 1)]));
   allowed.read = ['model', 'read'];
-  allowed.cli = [...allowed.cli, 'read'];
-  const all = [...order, 'read'];
+  // report/ lays out what read/ reads as an HTML page; only the CLI uses it.
+  allowed.report = ['model', 'read', 'report'];
+  allowed.cli = [...allowed.cli, 'read', 'report'];
+  const all = [...order, 'read', 'report'];
   return Object.entries(allowed).map(([folder, may]) => {
     const above = all.filter((f) => !may.includes(f));
     return {

@@ -67,7 +67,7 @@ test('an unknown command is named, with what to do, and exits 2', async () => {
   const { status, stdout, stderr } = await runMain(['draw', 'spans.ndjson']);
   assert.equal(status, 2);
   assert.equal(stdout, '');
-  assert.match(stderr, /^deferred-span: unknown command "draw": the commands are view and summary\. Run `deferred-span --help`/);
+  assert.match(stderr, /^deferred-span: unknown command "draw": the commands are view, list, summary, report and send\. Run `deferred-span --help`/);
 });
 
 test('an unknown option is named, with what to do, and exits 2', async () => {

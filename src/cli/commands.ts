@@ -1,10 +1,13 @@
 // The command table: the one list of commands that dispatch, help and error messages all read.
 import type { CliCommand } from './command.js';
+import { listCommand } from './list.js';
+import { reportCommand } from './report.js';
+import { sendCommand } from './send.js';
 import { summaryCommand } from './summary.js';
 import { viewCommand } from './view.js';
 
 /** Every command of `deferred-span`, in the order the main help lists them. */
-export const COMMANDS: readonly CliCommand[] = [viewCommand, summaryCommand];
+export const COMMANDS: readonly CliCommand[] = [viewCommand, listCommand, summaryCommand, reportCommand, sendCommand];
 
 /** The command called `name`, if there is one; `undefined` for no name, an option or a typo. */
 export function findCommand(name: string | undefined): CliCommand | undefined {

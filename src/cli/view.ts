@@ -34,7 +34,9 @@ const VIEW_HELP = `Usage: deferred-span view FILE|URL [options]
 Draws one trace as a waterfall: a row per span, indented by parentage, with service, name,
 start offset, duration and a bar scaled to the trace, and the span's annotations and error beneath
 it. A server span that joined its client's span is drawn under the client half. A span whose parent
-is not in the input is still drawn, as a root marked ⚠ orphan. Control characters in span data
+is not in the input is still drawn, as a root marked ⚠ orphan. A server span timed by another host
+(its IP, else its service) that starts before its client span or ends after it is moved into it, as
+Zipkin's UI corrects clock skew, with its subtree, and marked ⇆ (skew +12.000ms). Control characters in span data
 are shown escaped, like \\x1b, so a span cannot drive the terminal.
 
 FILE is NDJSON: one Zipkin v2 span (or a JSON array of spans) per line.
@@ -194,7 +196,7 @@ async function newestTraceInFile(path: string, read: FileReader, problems: Probl
 }
 
 /** The URL as shown in messages: without user name or password. */
-function redactUrl(input: string): string {
+export function redactUrl(input: string): string {
   try {
     const u = new URL(input);
     u.username = '';
@@ -225,7 +227,7 @@ function earliest(spans: readonly ZipkinSpan[]): number {
 }
 
 /** What to change when a query failed for a reason the options govern. */
-function queryHint(error: ZipkinQueryError, query: ZipkinQueryOptions): string {
+export function queryHint(error: ZipkinQueryError, query: ZipkinQueryOptions): string {
   if (error.reason === 'timeout') return '; if Zipkin is only slow, allow it more with --timeout SECONDS';
   if (error.reason === 'too-large') {
     return `; allow more with --max-bytes (now ${query.maxBytes ?? DEFAULT_MAX_BYTES} bytes), or ask for less with --trace ID or --service NAME`;
@@ -291,8 +293,8 @@ function parseLimit(text: string): number {
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
 
-/** `--max-bytes`: bytes, or a number with a binary unit (`64MiB`, `512k`). */
-function parseSize(text: string): number {
+/** `--max-bytes`: bytes, or a number with a binary unit (`64MiB`, `512k`); `list` takes it too. */
+export function parseSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
   const n = m === null || unit === undefined ? NaN : Math.floor(Number(m[1]) * unit);
@@ -300,8 +302,8 @@ function parseSize(text: string): number {
   return n;
 }
 
-/** `--timeout`: seconds, fractions allowed, as milliseconds. */
-function parseTimeout(text: string): number {
+/** `--timeout`: seconds, fractions allowed, as milliseconds; `list` takes it too. */
+export function parseTimeout(text: string): number {
   const n = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
     throw new UsageError(`--timeout: expected a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, like 10 or 0.5, got "${text}"`);

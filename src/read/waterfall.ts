@@ -75,7 +75,8 @@ function isServerHalf(span: ZipkinSpan): boolean {
 /** Why a span is drawn as a root although it names a parent. */
 const Orphan = { None: 0, OwnParent: 1, ParentMissing: 2, Loop: 3 } as const;
 
-function orphanReason(code: number, span: ZipkinSpan): string | undefined {
+/** Why a span is drawn as a root although it names a parent, from `TraceTree.orphanCode`; `undefined` for 0. */
+export function orphanReason(code: number, span: ZipkinSpan): string | undefined {
   switch (code) {
     case Orphan.OwnParent:
       return 'its parent ID is its own ID';
@@ -90,6 +91,7 @@ function orphanReason(code: number, span: ZipkinSpan): string | undefined {
 
 const FLAG_SERVER_HALF = 1;
 const FLAG_SHARED = 2;
+const FLAG_CLIENT = 4;
 const NO_PARENT = -1;
 const LOWER_HEX_ID = /^[0-9a-f]{16}$/;
 /** IDs that are not 16 hex characters are numbered from here, above every 32-bit high half. */
@@ -117,8 +119,18 @@ export interface TraceTree {
   readonly services: number;
   /** Distinct trace IDs, in the order first seen. */
   readonly traceIds: readonly string[];
+  /** Spans whose own clock skew was corrected (`skew` is not 0); their subtrees moved with them. */
+  readonly skewed: number;
   /** The orphan code of a span (0 when it hangs under its parent); `orphanReason` words it. */
   orphanCode(ordinal: number): number;
+  /**
+   * Microseconds added to the span's timestamp and its annotations' to correct clock skew: the
+   * correction found at this span plus what it inherits from an ancestor on the same host; 0 for
+   * most spans. `start` and `end`, and the order of siblings, already include it.
+   */
+  shift(ordinal: number): number;
+  /** The clock-skew correction found at this span itself (a server half against its client), µs; 0 when none. */
+  skew(ordinal: number): number;
   /** True when `span` has the ID of the span added as `ordinal`: a check that a re-read matches. */
   sameId(ordinal: number, span: ZipkinSpan): boolean;
 }
@@ -142,15 +154,18 @@ export class TraceTreeBuilder {
   #parentLo = new Uint32Array(1024);
   /** Start time, `Infinity` when absent: such spans sort last, as in Zipkin's UI. */
   #timestamp = new Float64Array(1024);
+  /** Duration, `NaN` when absent. */
+  #duration = new Float64Array(1024);
+  /** Whose clock the span was timed by: its IP address, else its service (see `hostOf`). */
+  #host = new Uint32Array(1024);
   #service = new Uint32Array(1024);
   #kind = new Uint16Array(1024);
   #flags = new Uint8Array(1024);
   readonly #services = new Map<string, number>();
   readonly #kinds = new Map<string, number>();
   readonly #oddIds = new Map<string, number>();
+  readonly #hosts = new Map<string, number>();
   readonly #traceIds = new Set<string>();
-  #start = Infinity;
-  #end = -Infinity;
   #built = false;
 
   /** Spans added so far. */
@@ -167,15 +182,12 @@ export class TraceTreeBuilder {
     if (span.parentId === undefined) this.#parentHi[i] = NO_PARENT;
     else this.#setId(this.#parentHi, this.#parentLo, i, span.parentId);
     this.#timestamp[i] = span.timestamp ?? Infinity;
+    this.#duration[i] = span.duration ?? NaN;
+    this.#host[i] = intern(this.#hosts, hostOf(span));
     this.#service[i] = intern(this.#services, serviceOf(span));
     this.#kind[i] = span.kind === undefined ? 0 : intern(this.#kinds, span.kind) + 1;
-    this.#flags[i] = (isServerHalf(span) ? FLAG_SERVER_HALF : 0) | (span.shared === true ? FLAG_SHARED : 0);
+    this.#flags[i] = (isServerHalf(span) ? FLAG_SERVER_HALF : 0) | (span.shared === true ? FLAG_SHARED : 0) | (span.kind === 'CLIENT' ? FLAG_CLIENT : 0);
     this.#traceIds.add(span.traceId);
-    if (span.timestamp !== undefined) {
-      if (span.timestamp < this.#start) this.#start = span.timestamp;
-      const end = span.timestamp + (span.duration ?? 0);
-      if (end > this.#end) this.#end = end;
-    }
     this.#size++;
   }
 
@@ -202,6 +214,8 @@ export class TraceTreeBuilder {
     this.#parentHi = grown(this.#parentHi, Float64Array);
     this.#parentLo = grown(this.#parentLo, Uint32Array);
     this.#timestamp = grown(this.#timestamp, Float64Array);
+    this.#duration = grown(this.#duration, Float64Array);
+    this.#host = grown(this.#host, Uint32Array);
     this.#service = grown(this.#service, Uint32Array);
     this.#kind = grown(this.#kind, Uint16Array);
     this.#flags = grown(this.#flags, Uint8Array);
@@ -224,7 +238,9 @@ export class TraceTreeBuilder {
     const server = (i: number): number => flags[i]! & FLAG_SERVER_HALF;
     // Drawing order among siblings: by start, the client half before the server half that joined
     // it, then as added (the ordinal).
-    const byStart = (a: number, b: number): number => ts[a]! - ts[b]! || server(a) - server(b) || a - b;
+    // Start times as drawn: corrected for clock skew once the tree is known (below).
+    const at = ts.slice(0, n);
+    const byStart = (a: number, b: number): number => at[a]! - at[b]! || server(a) - server(b) || a - b;
 
     // Every span, sorted by ID: the halves of one ID sit together, in the order they were added.
     const byId = new Int32Array(n);
@@ -364,6 +380,17 @@ export class TraceTreeBuilder {
       mark(i);
     }
 
+    const { shift, skew, skewed } = this.#correctClockSkew(roots, parent, childStart, childList, stack);
+    let start = Infinity;
+    let end = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (ts[i] === Infinity) continue;
+      at[i] = ts[i]! + shift[i]!;
+      if (at[i]! < start) start = at[i]!;
+      const e = at[i]! + (Number.isNaN(this.#duration[i]!) ? 0 : this.#duration[i]!);
+      if (e > end) end = e;
+    }
+
     for (let p = 0; p < n; p++) {
       if (childStart[p + 1]! - childStart[p]! > 1) childList.subarray(childStart[p]!, childStart[p + 1]!).sort(byStart);
     }
@@ -372,7 +399,7 @@ export class TraceTreeBuilder {
     rootOrder.sort((x, y) => {
       const a = roots[x]!;
       const b = roots[y]!;
-      return Number(orphan[a] !== Orphan.None) - Number(orphan[b] !== Orphan.None) || ts[a]! - ts[b]! || server(a) - server(b) || x - y;
+      return Number(orphan[a] !== Orphan.None) - Number(orphan[b] !== Orphan.None) || at[a]! - at[b]! || server(a) - server(b) || x - y;
     });
 
     // Depth first, with an explicit stack: the spans in the order their rows are drawn.
@@ -400,17 +427,20 @@ export class TraceTreeBuilder {
 
     let orphans = 0;
     for (let i = 0; i < n; i++) if (orphan[i] !== Orphan.None) orphans++;
-    const timed = this.#start !== Infinity;
+    const timed = start !== Infinity;
     return {
       added: n,
       order,
       depth,
       orphans,
-      start: timed ? this.#start : undefined,
-      end: timed ? this.#end : undefined,
+      start: timed ? start : undefined,
+      end: timed ? end : undefined,
+      skewed,
       services: this.#services.size,
       traceIds: [...this.#traceIds],
       orphanCode: (ordinal) => orphan[ordinal] ?? Orphan.None,
+      shift: (ordinal) => shift[ordinal] ?? 0,
+      skew: (ordinal) => skew[ordinal] ?? 0,
       sameId: (ordinal, span) => {
         if (ordinal < 0 || ordinal >= n) return false;
         const hi = new Float64Array(1);
@@ -421,11 +451,91 @@ export class TraceTreeBuilder {
     };
   }
 
+  /**
+   * Clock skew, corrected the way Zipkin's UI does it (zipkin-lens): a server half timed by another
+   * host than its CLIENT parent, that starts before the client or ends after it, is moved to sit
+   * inside it, centred when it is shorter (the network time split evenly on the way there and back);
+   * a server longer than its client (it answered before it finished) is only moved to start after
+   * it. The correction is carried down the subtree and applied to every span timed by the same host,
+   * and found again under each later client, which is judged as already corrected: top down.
+   */
+  #correctClockSkew(
+    roots: readonly number[],
+    parent: Int32Array,
+    childStart: Int32Array,
+    childList: Int32Array,
+    stack: Int32Array,
+  ): { shift: Float64Array; skew: Float64Array; skewed: number } {
+    const n = this.#size;
+    const ts = this.#timestamp;
+    const duration = this.#duration;
+    const host = this.#host;
+    const flags = this.#flags;
+    const shift = new Float64Array(n);
+    const skew = new Float64Array(n);
+    // The host whose clock a shift corrects, and by how much, as handed to a span's children.
+    const carriedHost = new Int32Array(n).fill(-1);
+    const carried = new Float64Array(n);
+    let skewed = 0;
+    for (const root of roots) {
+      let top = 0;
+      stack[top++] = root;
+      while (top > 0) {
+        const m = stack[--top]!;
+        for (let k = childStart[m]!; k < childStart[m + 1]!; k++) {
+          const c = childList[k]!;
+          if (parent[c] !== m) continue;
+          const inherited = carriedHost[m]! >= 0 && host[c] === carriedHost[m] ? carried[m]! : 0;
+          shift[c] = inherited;
+          carriedHost[c] = carriedHost[m]!;
+          carried[c] = carried[m]!;
+          const clientToServer = (flags[m]! & FLAG_CLIENT) !== 0 && (flags[c]! & FLAG_SERVER_HALF) !== 0;
+          if (clientToServer && host[m] !== host[c] && ts[m] !== Infinity && ts[c] !== Infinity) {
+            const found = skewCorrection(ts[m]! + shift[m]!, duration[m]!, ts[c]! + inherited, duration[c]!);
+            if (found !== 0) {
+              skew[c] = found;
+              shift[c] = inherited + found;
+              carriedHost[c] = host[c]!;
+              carried[c] = shift[c]!;
+              skewed++;
+            }
+          }
+          stack[top++] = c;
+        }
+      }
+    }
+    return { shift, skew, skewed };
+  }
+
   /** Two spans of one ID are the same half when sharing, kind and service agree. */
   #sameHalf(a: number, b: number): boolean {
     const f = this.#flags;
     return (f[a]! & FLAG_SHARED) === (f[b]! & FLAG_SHARED) && this.#kind[a] === this.#kind[b] && this.#service[a] === this.#service[b];
   }
+}
+
+/**
+ * Which clock timed a span: its host's IP address when it has one, else its service (two services
+ * without addresses are taken to run on different hosts, as a server and its client usually do).
+ */
+function hostOf(span: ZipkinSpan): string {
+  const ip = span.localEndpoint?.ipv6 ?? span.localEndpoint?.ipv4;
+  return ip !== undefined ? 'ip ' + ip : 'service ' + serviceOf(span);
+}
+
+/**
+ * Microseconds to add to a server span's times so it fits its client span (0 when it already
+ * does): `clientStart`/`serverStart` in epoch µs, durations in µs or `NaN` when unknown.
+ */
+export function skewCorrection(clientStart: number, clientDuration: number, serverStart: number, serverDuration: number): number {
+  // A server must start after its client did: at least 1 µs later, when nothing better is known.
+  const startAfter = serverStart < clientStart ? clientStart - serverStart + 1 : 0;
+  if (!(clientDuration > 0) || !(serverDuration > 0)) return startAfter;
+  if (serverStart >= clientStart && serverStart + serverDuration <= clientStart + clientDuration) return 0;
+  // Longer than its client: the client stopped waiting first (a one-way or timed-out call).
+  if (serverDuration > clientDuration) return startAfter;
+  // Sticking out on either side: centre it, the latency split evenly between request and response.
+  return Math.round(clientStart + (clientDuration - serverDuration) / 2 - serverStart);
 }
 
 /** The number standing for `value` in `table`, adding it if new. */
@@ -521,15 +631,18 @@ export function drawWaterfall(tree: TraceTree, spanAt: (ordinal: number) => Zipk
     const kind = span.kind === undefined ? '' : ` (${span.kind.toLowerCase()})`;
     const error = span.tags?.error;
     const orphan = orphanReason(tree.orphanCode(ordinal), span);
-    const mark = orphan !== undefined ? '⚠ ' : '';
+    const shift = tree.shift(ordinal);
+    const skew = tree.skew(ordinal);
+    const mark = (orphan !== undefined ? '⚠ ' : '') + (skew !== 0 ? '⇆ ' : '');
+    const spanStart = span.timestamp === undefined ? undefined : span.timestamp + shift;
     pending.push({
       label: indent + mark + printable(`${service}: ${span.name ?? '(unnamed)'}${kind}`),
       labelCode: error !== undefined ? RED : undefined,
-      offset: span.timestamp === undefined ? '?' : formatMicros(span.timestamp - start),
+      offset: spanStart === undefined ? '?' : formatMicros(spanStart - start),
       duration: span.duration === undefined ? '?' : formatMicros(span.duration),
       barCode: error !== undefined ? RED : serviceCode(service),
-      from: span.timestamp,
-      to: span.timestamp === undefined ? undefined : span.timestamp + (span.duration ?? 0),
+      from: spanStart,
+      to: spanStart === undefined ? undefined : spanStart + (span.duration ?? 0),
       point: false,
     });
     const detail = (text: string, code: string | undefined, at?: number): void => {
@@ -545,9 +658,10 @@ export function drawWaterfall(tree: TraceTree, spanAt: (ordinal: number) => Zipk
       });
     };
     if (orphan !== undefined) detail(`orphan: ${orphan}`, YELLOW);
+    if (skew !== 0) detail(`${skewLabel(skew)}: clocks differ; moved into its client span, with its subtree`, YELLOW);
     if (error !== undefined) detail(`error: ${error}`, RED);
     const annotations = [...(span.annotations ?? [])].sort((a, b) => a.timestamp - b.timestamp);
-    for (const a of annotations) detail(`· ${a.value}`, DIM, a.timestamp);
+    for (const a of annotations) detail(`· ${a.value}`, DIM, a.timestamp + shift);
   }
 
   // Loops, not Math.max(...rows): a spread of a huge array overflows the stack.
@@ -574,6 +688,9 @@ export function drawWaterfall(tree: TraceTree, spanAt: (ordinal: number) => Zipk
     paint(BOLD, `trace ${printable(tree.traceIds.join(', '))}`) +
       paint(DIM, `  ${when} · ${timed ? formatMicros(total) : '?'} · ${spans} span${spans === 1 ? '' : 's'} · ${tree.services} service${tree.services === 1 ? '' : 's'}`),
   );
+  if (tree.skewed > 0) {
+    lines.push(paint(YELLOW, `${tree.skewed} span${tree.skewed === 1 ? '' : 's'} (⇆) shifted for clock skew, with ${tree.skewed === 1 ? 'its subtree' : 'their subtrees'}: times are as corrected`));
+  }
   if (tree.orphans > 0) lines.push(paint(YELLOW, `${tree.orphans} orphan span${tree.orphans === 1 ? '' : 's'} (⚠): drawn as roots because the parent is missing`));
   const header = fit('service: span', labelW) + ' ' + 'start'.padStart(offsetW) + ' ' + 'duration'.padStart(durationW) + ' │' + fit(`0 … ${timed ? formatMicros(total) : '?'}`, barW) + '│';
   lines.push(paint(DIM, header));
@@ -624,6 +741,11 @@ export function renderWaterfall(spans: readonly ZipkinSpan[], options: Waterfall
   const { lines, undrawn } = drawWaterfall(builder.build(), (i) => spans[i]!, options);
   if (undrawn > 0) lines.push(moreSpansLine(undrawn));
   return lines;
+}
+
+/** A clock-skew correction as the waterfall marks it: `skew +12.000ms`, `skew -250µs`. */
+export function skewLabel(micros: number): string {
+  return `skew ${micros < 0 ? '-' : '+'}${formatMicros(Math.abs(micros))}`;
 }
 
 /** The closing line of a waterfall cut by a limit: `… 199,500 more spans not drawn`. */
