@@ -6,6 +6,7 @@ export type { HttpClientOptions, TracerFetchOptions } from './http/client.js';
 export type { HttpServerOptions, TracedRequestListener, ServerSpan } from './http/server.js';
 export { startServerSpan } from './http/server.js';
 export type { RecordingTracer, TracerStats, StartSpanOptions } from './record/tracer.js';
+export type { EnvironmentRecording } from './record/environment.js';
 export { configure, defaultTracer, traced, flush } from './setup/default-tracer.js';
 export { map } from './setup/default-tracer.js';
 export { DEFAULT_MAP_CONCURRENCY } from './jobs/map.js';
@@ -26,7 +27,7 @@ export { OptionsError } from './model/options-error.js';
 export type { TracerOptions } from './record/tracer-options.js';
 export type { Sink, SinkStats, DropCounts, FlushOptions, FlushResult, Transport, OutgoingBatch, SendOutcome } from './model/sink.js';
 export { deliveringSink } from './deliver/delivery-options.js';
-export type { DeliveringSinkOptions } from './deliver/delivery-options.js';
+export type { DeliveringSinkOptions, SpoolOptions } from './deliver/delivery-options.js';
 export type { DeliveryEngine } from './deliver/engine.js';
 export type { DiagnosticEvent, ErrorHandler } from './model/diagnostics.js';
 export { DIAGNOSTIC_KINDS } from './model/diagnostic-kinds.js';
@@ -50,7 +51,15 @@ export type { ZipkinHttpSink, ZipkinHttpSinkOptions } from './deliver/zipkin-htt
 export { flushOnExit } from './record/exit-handler.js';
 export type { FlushOnExitOptions, ExitSignal, ExitFlushable } from './record/exit-handler.js';
 export { MAX_NAME_LENGTH, MAX_TAG_KEY_LENGTH, MAX_VALUE_LENGTH } from './model/limits.js';
-export { summarize, compareSummaries } from './read/summarize.js';
-export type { SpanSummary, SpanNameSummary, SummaryComparison, SpanNameComparison, SummarizableSpan } from './read/summarize.js';
+export { summarize, compareSummaries, compareRuns, compareEnvironments, SpanSummarizer, UNDER_LOAD_PER_CPU } from './read/summarize.js';
+export type {
+  SpanSummary, SpanNameSummary, SummaryComparison, SpanNameComparison, SummarizableSpan, SummarizeOptions, CompareOptions, ComparisonSettings, RunEnvironment,
+} from './read/summarize.js';
+export { compareDurations, minSpansFor, DEFAULT_NOISE, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED } from './read/compare-stats.js';
+export type {
+  Verdict, DurationComparison, PercentileChange, ChangeInterval, MannWhitneyResult, ShiftEstimate, OutlierCounts, CompareStatsOptions, ComparedPercentile,
+} from './read/compare-stats.js';
+export { formatSummaryTable } from './read/summary-table.js';
+export type { SummaryTableOptions, SourcedSummary } from './read/summary-table.js';
 export { readSpanFile } from './read/span-file.js';
 export type { SpanFileContents, SpanProblem } from './read/span-file.js';
