@@ -33,23 +33,11 @@ STOP_TIMEOUT=15
 
 log() { echo "zipkin.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
-
-# Milliseconds since the epoch (GNU date); falls back to whole seconds elsewhere.
-now_ms() {
-  local t
-  t="$(date +%s%3N 2>/dev/null)"
-  [[ "$t" =~ ^[0-9]+$ ]] || t="$(($(date +%s) * 1000))"
-  echo "$t"
-}
+# shellcheck source=scripts/java-service.sh
+source "$ROOT/scripts/java-service.sh"
 
 # 0 if the process exists and is the java process we started (guards against pid reuse).
-is_our_java() {
-  local pid="$1"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 0 # no procfs: trust kill -0
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "zipkin-server-${ZIPKIN_VERSION}-exec.jar"
-}
+is_our_java() { java_process_with "$1" "zipkin-server-${ZIPKIN_VERSION}-exec.jar"; }
 
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
 
@@ -108,21 +96,6 @@ cmd_status() {
   return 1
 }
 
-start_watchdog() {
-  local owner="$1" java_pid="$2"
-  # Polls because there is no portable "wait for an unrelated pid" in bash.
-  (
-    trap '' HUP INT
-    while kill -0 "$owner" 2>/dev/null && kill -0 "$java_pid" 2>/dev/null; do sleep 2; done
-    if kill -0 "$java_pid" 2>/dev/null; then
-      kill -TERM "$java_pid" 2>/dev/null || true
-      for _ in $(seq 1 "$STOP_TIMEOUT"); do kill -0 "$java_pid" 2>/dev/null || exit 0; sleep 1; done
-      kill -KILL "$java_pid" 2>/dev/null || true
-    fi
-  ) </dev/null >/dev/null 2>&1 &
-  echo $! >"$WATCHDOG_PID_FILE"
-  disown $! 2>/dev/null || true
-}
 
 # One attempt. Returns 0 when healthy, 2 if the port was taken (caller retries), 1 on other failure.
 try_start() {
@@ -222,25 +195,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local pid wpid deadline
-  wpid="$(cat "$WATCHDOG_PID_FILE" 2>/dev/null || true)"
-  if [[ "$wpid" =~ ^[0-9]+$ ]]; then
-    kill -TERM "$wpid" 2>/dev/null || true
-  fi
-  pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-  if [[ -n "$pid" ]] && is_our_java "$pid"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    deadline=$(($(now_ms) + STOP_TIMEOUT * 1000))
-    while kill -0 "$pid" 2>/dev/null; do
-      if (($(now_ms) > deadline)); then
-        log "Zipkin (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s; sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-        break
-      fi
-      sleep 0.1
-    done
-    log "stopped Zipkin (pid $pid)"
-  fi
+  stop_java_service Zipkin
   # The log is kept for post-mortems; it is overwritten by the next start.
   rm -f "$PID_FILE" "$URL_FILE" "$WATCHDOG_PID_FILE"
 }

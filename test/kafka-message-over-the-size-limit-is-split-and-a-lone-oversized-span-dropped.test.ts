@@ -88,7 +88,9 @@ test("the sink's maxMessageBytes splits batches before they are sent, and drops 
   const s = tracer.stats();
   assert.equal(s.sent, SPANS, JSON.stringify(s));
   assert.equal(s.dropped.rejected, 1);
-  assert.equal(events.filter((e) => e.kind === 'SPAN_TOO_LARGE').length, 1);
+  const tooLarge = events.filter((e) => e.kind === 'SPAN_TOO_LARGE');
+  assert.equal(tooLarge.length, 1);
+  assert.match(tooLarge[0]!.message, /more than maxMessageBytes \(8192\)/, 'the message names the option the user sets');
   assert.equal(events.filter((e) => e.kind === 'SEND_FAILED').length, 0, 'no message was refused: none passed the limit');
 
   const values = await readTopic(kafkaBootstrap!, topic, (v) => spanIds(v).length >= SPANS);

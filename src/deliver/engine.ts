@@ -17,6 +17,8 @@ export interface DeliveryOptions {
   readonly maxBatchSpans: number;
   /** Encoded bytes in one batch at most (a single larger span still goes, alone). */
   readonly maxBatchBytes: number;
+  /** The option a user sets maxBatchBytes by, for messages. @default 'maxBatchBytes' */
+  readonly batchBytesOption?: string;
   /** How long a span may wait for its batch to fill. */
   readonly flushIntervalMillis: number;
   /** Whether that wait holds the process open (a script then waits for its last batch). */
@@ -448,7 +450,7 @@ export class DeliveryEngine implements Sink {
       const bytes = body.length;
       if (n === 1 && bytes > maxBatchBytes) {
         this.#putBack(chunk, 1);
-        return this.#tooLarge(chunk[0]!, `encodes to ${bytes} bytes, more than maxBatchBytes (${maxBatchBytes})`);
+        return this.#tooLarge(chunk[0]!, `encodes to ${bytes} bytes, more than ${this.#o.batchBytesOption ?? 'maxBatchBytes'} (${maxBatchBytes})`);
       }
       this.#bytesPerSpan = Math.max(1, Math.ceil(bytes / n));
       if (bytes <= maxBatchBytes) {

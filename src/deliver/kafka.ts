@@ -291,7 +291,7 @@ class KafkaTransport implements Transport {
 class KafkaSinkImpl extends DeliveryEngine implements KafkaSink {
   constructor(o: ResolvedKafkaSinkOptions) {
     const transport = new KafkaTransport(o);
-    super(transport, engineOptions(o, GENERIC_DELIVERY_KINDS), new Diagnostics(o.onError, o.warnings));
+    super(transport, { ...engineOptions(o, GENERIC_DELIVERY_KINDS), batchBytesOption: 'maxMessageBytes' }, new Diagnostics(o.onError, o.warnings));
     transport.diagnostics = this.diagnostics;
   }
 }
