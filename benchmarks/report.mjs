@@ -5,6 +5,7 @@ import { median, medianInterval, range } from './stats.mjs';
 const encodeBench = await import('./encode.mjs');
 const endToEndBench = await import('./end-to-end.mjs');
 const cliBench = await import('./cli.mjs');
+const kafkaBench = await import('./kafka.mjs');
 // The import group's table is benchmarks/import.mjs's own; a tree without that file renders the rest.
 const importBench = await import('./import.mjs').catch((error) => {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('import.mjs')) return undefined;
@@ -270,6 +271,8 @@ export function renderResults(results) {
     for (const [name, v] of Object.entries(p.ratios)) out.push(`| ${name} | ${fmt(v, 2)} |`);
     out.push('');
   }
+  if (results.kafka) out.push('### The Kafka sink against a local broker, beside the HTTP sink (benchmarks/kafka.mjs)', '', kafkaBench.kafkaMarkdown(results.kafka), '');
+  else if (results.kafkaSkipped) out.push('### The Kafka sink', '', results.kafkaSkipped, '');
   if (results.cli) out.push('### The CLI reading a span file (benchmarks/cli.mjs)', '', cliBench.cliMarkdown(results.cli), '');
   if (results.import && importBench) {
     out.push(`### Import cost: fresh processes importing the built package (Node ${results.import.node}, ${results.import.runs} runs per case, round by round)`, '');

@@ -1,7 +1,7 @@
 // `npm run bench`: runs each benchmark group in its own process and prints the results as markdown.
 //   node benchmarks/run.mjs [--node=<major>] [--quick] [--http] [--json=out.json] [--groups=core,als,orphans]
 //                           [--no-memory] [--no-event-loop] [--no-http-instrumentation] [--no-import] [--import-runs=N]
-//                           [--no-encode] [--no-propagation] [--no-end-to-end] [--no-cli]
+//                           [--no-encode] [--no-propagation] [--no-end-to-end] [--no-cli] [--no-kafka]
 // (`--groups= --no-memory --no-event-loop --no-import` runs only the HTTP instrumentation group.)
 // --node picks the Node version every benchmark process runs on (`npm run bench -- --node 24`): the
 // running Node when it is that major, else the newest release of it, fetched through npm into
@@ -9,6 +9,8 @@
 // --http starts a local Zipkin server with scripts/zipkin.sh (or uses the one running) for the HTTP sink
 // and the burst table of the end-to-end group (benchmarks/end-to-end.mjs --burst); the end-to-end CPU
 // table and its rate sweep go to a loopback discard collector of their own and run with --http too.
+// With --http a Kafka broker (scripts/kafka.sh) starts first and that Zipkin reads it, for the Kafka
+// sink's figures (benchmarks/kafka.mjs); --no-kafka leaves it out.
 // The import group (benchmarks/import.mjs) measures the built package: run `npm run build` first
 // (scripts/bench-doc.mjs does); without dist/ it is reported as not measured.
 import { spawnSync } from 'node:child_process';
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     'no-propagation': { type: 'boolean', default: false },
     'no-end-to-end': { type: 'boolean', default: false },
     'no-cli': { type: 'boolean', default: false },
+    'no-kafka': { type: 'boolean', default: false },
     'import-runs': { type: 'string' },
     node: { type: 'string' },
   },
@@ -91,6 +94,16 @@ if (args.http) {
     ZIPKIN_MEM_MAX_SPANS: process.env.ZIPKIN_MEM_MAX_SPANS ?? '200000',
     ZIPKIN_HEAP: process.env.ZIPKIN_HEAP ?? '1g',
   };
+  // A Kafka broker first (scripts/kafka.sh), so that the Zipkin started here also consumes its `zipkin` topic.
+  const kafkaEnv = { ...process.env, KAFKA_RUN_DIR: process.env.KAFKA_RUN_DIR ?? join(root, '.cache/kafka/bench-run') };
+  const kafka = (cmd) => spawnSync('bash', [join(root, 'scripts/kafka.sh'), cmd], { cwd: root, encoding: 'utf8', env: kafkaEnv });
+  let bootstrap;
+  if (!args['no-kafka']) {
+    const k = kafka('start');
+    if (k.status === 0) bootstrap = k.stdout.trim().split('\n').at(-1);
+    else results.kafkaSkipped = `Not measured: the Kafka broker did not start (${k.stderr.trim().split('\n').at(-1)}).`;
+  }
+  if (bootstrap !== undefined) env.KAFKA_BOOTSTRAP_SERVERS = bootstrap;
   const zipkin = (cmd) => spawnSync('bash', [join(root, 'scripts/zipkin.sh'), cmd], { cwd: root, encoding: 'utf8', env });
   const running = zipkin('status');
   let url = running.status === 0 ? running.stdout.trim().split('\n').at(-1) : undefined;
@@ -127,8 +140,17 @@ if (args.http) {
         }
       }
     }
+    // The Kafka sink beside the HTTP sink, and a span's way into Zipkin's API through each.
+    if (bootstrap !== undefined && url !== undefined) {
+      try {
+        results.kafka = node('kafka.mjs', [`--bootstrap=${bootstrap}`, `--zipkin=${url}`, ...(args.quick ? ['--quick'] : [])]);
+      } catch (error) {
+        results.kafkaSkipped = failure(error);
+      }
+    }
   } finally {
     if (started) zipkin('stop');
+    if (bootstrap !== undefined) kafka('clean');
   }
 } else {
   results.httpSkipped = 'Not measured in this run (pass --http; needs Java 17 for the Zipkin server).';
