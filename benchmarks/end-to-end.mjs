@@ -29,7 +29,8 @@
 //   floor            benchmarks/end-to-end-floor.mjs: two performance.now() reads, an ID from a pool, typed arrays,
 //                    hand-written JSON, a bare http.request POST (plain and seed spans)
 //   deferred         createTracer + zipkinHttpSink (raised: maxQueueSpans 2,000,000, maxQueueBytes 1 GiB)
-//   deferredWire     zipkinHttpSink sending the seed span as JSON + gzip, proto3, proto3 + gzip (the collector
+//   deferredWire     zipkinHttpSink sending the seed span as JSON + gzip, proto3, proto3 + gzip, and JSON with
+//                    spool.always (every batch written ahead to a spool in the temp directory) (the collector
 //                    gunzips and counts proto3 spans by their ListOfSpans entries; bytes on the wire per span)
 //   deferredBare     createTracer with a plain sink that POSTs encodeSpansBytes(batch) with a bare http.request (plain only)
 //   otel             BasicTracerProvider + BatchSpanProcessor + @opentelemetry/exporter-zipkin (raised: maxQueueSize 2,000,000)
@@ -66,7 +67,7 @@ export const END_TO_END_ALTERNATIVES = {
   deferred: { label: 'deferred-span zipkinHttpSink', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults', 'raised'] },
   deferredBare: { label: 'deferred-span, a bare http.request sink', shapes: ['plain'], configs: ['defaults'] },
   // The same sink with its wire formats (issue 17): gzip, proto3, both.
-  deferredWire: { label: 'deferred-span zipkinHttpSink', shapes: ['seed'], configs: ['gzip', 'proto3', 'proto3Gzip'] },
+  deferredWire: { label: 'deferred-span zipkinHttpSink', shapes: ['seed'], configs: ['gzip', 'proto3', 'proto3Gzip', 'spoolAlways'] },
   otel: { label: 'OpenTelemetry BatchSpanProcessor + exporter-zipkin', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults', 'raised'] },
   zipkinJs: { label: 'zipkin-js BatchRecorder + HttpLogger', shapes: ['plain', 'seed', 'tags10'], configs: ['defaults'] },
   // Components, opt-in (`alternatives`): the same work with nothing sent, each batch answered on the next turn.
@@ -74,7 +75,7 @@ export const END_TO_END_ALTERNATIVES = {
   deferredLocal: { label: 'deferred-span tracer + delivery engine + encodeSpansBytes, nothing sent', shapes: ['plain', 'seed'], configs: ['defaults'], local: true, optIn: true },
 };
 
-const CONFIG_LABEL = { defaults: 'defaults', raised: 'queue raised', gzip: 'JSON + gzip', proto3: 'proto3', proto3Gzip: 'proto3 + gzip' };
+const CONFIG_LABEL = { defaults: 'defaults', raised: 'queue raised', gzip: 'JSON + gzip', proto3: 'proto3', proto3Gzip: 'proto3 + gzip', spoolAlways: 'JSON, spool.always (write-ahead to disk)' };
 /** The sink options of each wire config (on loopback the sink sends plain JSON by default). */
 const WIRE_OPTIONS = { gzip: { compression: 'gzip' }, proto3: { encoding: 'proto3' }, proto3Gzip: { encoding: 'proto3', compression: 'gzip' } };
 
@@ -308,7 +309,16 @@ async function deferredAlternative({ url, shape, config, module, bare }) {
     };
     closeSink = () => agent.destroy();
   } else {
-    sink = lib.zipkinHttpSink({ url, warnings: false, ...(raised ? { maxQueueSpans: RAISED_QUEUE, maxQueueBytes: 1 << 30 } : {}), ...WIRE_OPTIONS[config] });
+    // spool.always: every batch written to a spool directory of this process's own before it is sent.
+    let spool = {};
+    if (config === 'spoolAlways') {
+      const fs = await import('node:fs');
+      const dir = fs.mkdtempSync(join((await import('node:os')).tmpdir(), 'e2e-spool-'));
+      spool = { spool: { dir, always: true } };
+      // The children end on the coordinator's disconnect, without a close: the directory goes at exit.
+      process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    }
+    sink = lib.zipkinHttpSink({ url, warnings: false, ...(raised ? { maxQueueSpans: RAISED_QUEUE, maxQueueBytes: 1 << 30 } : {}), ...WIRE_OPTIONS[config], ...spool });
   }
   const tracer = lib.createTracer({ serviceName: SERVICE, sink, warnings: false, ...(bare && raised ? { maxQueueSpans: RAISED_QUEUE } : {}) });
   const root = tracer.startSpan('root');
