@@ -315,8 +315,9 @@ async function deferredAlternative({ url, shape, config, module, bare }) {
       const fs = await import('node:fs');
       const dir = fs.mkdtempSync(join((await import('node:os')).tmpdir(), 'e2e-spool-'));
       spool = { spool: { dir, always: true } };
-      // The children end on the coordinator's disconnect, without a close: the directory goes at exit.
+      // The children end on the coordinator's disconnect or SIGTERM, without a close: the directory goes at exit.
       process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+      process.once('SIGTERM', () => process.exit(0));
     }
     sink = lib.zipkinHttpSink({ url, warnings: false, ...(raised ? { maxQueueSpans: RAISED_QUEUE, maxQueueBytes: 1 << 30 } : {}), ...WIRE_OPTIONS[config], ...spool });
   }
