@@ -198,8 +198,6 @@ const fmt = (n) => n.toLocaleString('en-US');
 /** The result as the Kafka section of docs/benchmarks.md. */
 export function kafkaMarkdown(result) {
   const lines = [
-    '## Kafka sink',
-    '',
     `Node ${result.node}, a local Kafka 4.1.1 broker (scripts/kafka.sh: one KRaft node, 256 MB heap) and Zipkin 3.6.1 reading it, on the same 2 cores; ` +
       'the seed client span (remote endpoint, 2 tags, 2 annotations); `node --import tsx benchmarks/kafka.mjs`.',
     '',
