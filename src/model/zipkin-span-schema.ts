@@ -45,92 +45,123 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:2
 
 const isMicros = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
-/** A plain endpoint without IPv6 (rare: the schema checks those), copied with known fields only. */
-function fastEndpoint(v: unknown): NonNullable<ZipkinSpan['localEndpoint']> | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+/**
+ * Whether a plain endpoint (no IPv6: the schema checks those) is valid: 0 when it holds known
+ * fields only (it is kept as decoded), 1 when it has others too (it is copied), -1 when not valid.
+ */
+function checkEndpoint(v: unknown): -1 | 0 | 1 {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return -1;
   const e = v as Record<string, unknown>;
-  const out: { serviceName?: string; ipv4?: string; port?: number } = {};
+  let known = 0;
   if (e.serviceName !== undefined) {
-    if (typeof e.serviceName !== 'string') return null;
-    out.serviceName = e.serviceName;
+    if (typeof e.serviceName !== 'string') return -1;
+    known++;
   }
   if (e.ipv4 !== undefined) {
-    if (typeof e.ipv4 !== 'string' || !IPV4.test(e.ipv4)) return null;
-    out.ipv4 = e.ipv4;
+    if (typeof e.ipv4 !== 'string' || !IPV4.test(e.ipv4)) return -1;
+    known++;
   }
-  if (e.ipv6 !== undefined) return null;
+  if (e.ipv6 !== undefined) return -1;
   if (e.port !== undefined) {
-    if (!Number.isSafeInteger(e.port) || (e.port as number) < 0 || (e.port as number) > MAX_PORT) return null;
-    out.port = e.port as number;
+    if (!Number.isSafeInteger(e.port) || (e.port as number) < 0 || (e.port as number) > MAX_PORT) return -1;
+    known++;
   }
+  return Object.keys(e).length === known ? 0 : 1;
+}
+
+/** An endpoint checkEndpoint accepted, with its known fields only. */
+function copyEndpoint(v: unknown): NonNullable<ZipkinSpan['localEndpoint']> {
+  const e = v as { serviceName?: string; ipv4?: string; port?: number };
+  const out: { serviceName?: string; ipv4?: string; port?: number } = {};
+  if (e.serviceName !== undefined) out.serviceName = e.serviceName;
+  if (e.ipv4 !== undefined) out.ipv4 = e.ipv4;
+  if (e.port !== undefined) out.port = e.port;
   return out;
 }
 
+/**
+ * The span as the schema would give it, or null for the schema to decide. A span of known fields
+ * only, at every depth, is returned as decoded (JSON.parse's value is the reader's own): no copy.
+ */
 function fastSpan(value: unknown): ZipkinSpan | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const v = value as Record<string, unknown>;
   if (typeof v.traceId !== 'string' || !isValidTraceId(v.traceId) || typeof v.id !== 'string' || !isValidSpanId(v.id)) return null;
-  const out: ZipkinSpan = { traceId: v.traceId, id: v.id };
+  let known = 2;
+  // Fields below the top that the schema would leave out: then the known ones are copied.
+  let others = false;
   if (v.parentId !== undefined) {
     if (typeof v.parentId !== 'string' || !isValidSpanId(v.parentId)) return null;
-    out.parentId = v.parentId;
+    known++;
   }
   if (v.kind !== undefined) {
     if (!KINDS.has(v.kind)) return null;
-    out.kind = v.kind as NonNullable<ZipkinSpan['kind']>;
+    known++;
   }
   if (v.name !== undefined) {
     if (typeof v.name !== 'string') return null;
-    out.name = v.name;
+    known++;
   }
   if (v.timestamp !== undefined) {
     if (!isMicros(v.timestamp)) return null;
-    out.timestamp = v.timestamp;
+    known++;
   }
   if (v.duration !== undefined) {
     if (!Number.isSafeInteger(v.duration) || (v.duration as number) < 1) return null;
-    out.duration = v.duration as number;
+    known++;
   }
   if (v.debug !== undefined) {
     if (typeof v.debug !== 'boolean') return null;
-    out.debug = v.debug;
+    known++;
   }
   if (v.shared !== undefined) {
     if (typeof v.shared !== 'boolean') return null;
-    out.shared = v.shared;
+    known++;
   }
-  if (v.localEndpoint !== undefined) {
-    const e = fastEndpoint(v.localEndpoint);
-    if (e === null) return null;
-    out.localEndpoint = e;
-  }
-  if (v.remoteEndpoint !== undefined) {
-    const e = fastEndpoint(v.remoteEndpoint);
-    if (e === null) return null;
-    out.remoteEndpoint = e;
+  for (const endpoint of [v.localEndpoint, v.remoteEndpoint]) {
+    if (endpoint === undefined) continue;
+    const c = checkEndpoint(endpoint);
+    if (c < 0) return null;
+    if (c > 0) others = true;
+    known++;
   }
   if (v.annotations !== undefined) {
     if (!Array.isArray(v.annotations)) return null;
-    const list: { timestamp: number; value: string }[] = [];
     for (const a of v.annotations as unknown[]) {
       if (typeof a !== 'object' || a === null || Array.isArray(a)) return null;
       const { timestamp, value: text } = a as Record<string, unknown>;
       if (!isMicros(timestamp) || typeof text !== 'string') return null;
-      list.push({ timestamp, value: text });
+      if (Object.keys(a).length !== 2) others = true;
     }
-    out.annotations = list;
+    known++;
   }
   if (v.tags !== undefined) {
     if (typeof v.tags !== 'object' || v.tags === null || Array.isArray(v.tags)) return null;
-    const tags: Record<string, string> = {};
-    for (const key of Object.keys(v.tags)) {
-      const t = (v.tags as Record<string, unknown>)[key];
-      // __proto__ would set the copy's prototype: the schema's own copy decides that case.
-      if (typeof t !== 'string' || key === '__proto__') return null;
-      tags[key] = t;
+    const tags = v.tags as Record<string, unknown>;
+    for (const key in tags) {
+      // __proto__ would set a copy's prototype: the schema's own copy decides that case.
+      if (typeof tags[key] !== 'string' || key === '__proto__') return null;
     }
-    out.tags = tags;
+    known++;
   }
+  if (!others && Object.keys(v).length === known) return v as unknown as ZipkinSpan;
+  return copySpan(v);
+}
+
+/** A span fastSpan accepted that holds other fields too: its known fields only, as the schema gives them. */
+function copySpan(v: Record<string, unknown>): ZipkinSpan {
+  const out: ZipkinSpan = { traceId: v.traceId as string, id: v.id as string };
+  if (v.parentId !== undefined) out.parentId = v.parentId as string;
+  if (v.kind !== undefined) out.kind = v.kind as NonNullable<ZipkinSpan['kind']>;
+  if (v.name !== undefined) out.name = v.name as string;
+  if (v.timestamp !== undefined) out.timestamp = v.timestamp as number;
+  if (v.duration !== undefined) out.duration = v.duration as number;
+  if (v.debug !== undefined) out.debug = v.debug as boolean;
+  if (v.shared !== undefined) out.shared = v.shared as boolean;
+  if (v.localEndpoint !== undefined) out.localEndpoint = copyEndpoint(v.localEndpoint);
+  if (v.remoteEndpoint !== undefined) out.remoteEndpoint = copyEndpoint(v.remoteEndpoint);
+  if (v.annotations !== undefined) out.annotations = (v.annotations as Array<{ timestamp: number; value: string }>).map((a) => ({ timestamp: a.timestamp, value: a.value }));
+  if (v.tags !== undefined) out.tags = { ...(v.tags as Record<string, string>) };
   return out;
 }
 
