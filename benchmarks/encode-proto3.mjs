@@ -13,8 +13,8 @@
 // ratio. Before timing, the proto3 bytes are checked to be one length-delimited span per record.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ENCODE_SHAPES, defaultEncoders } from './encode.mjs';
-import { median, range } from './stats.mjs';
+import { ENCODE_SHAPES, defaultEncoders, sample } from './encode.mjs';
+import { spreadOf } from './stats.mjs';
 
 /** The shapes measured, by their key in ENCODE_SHAPES. */
 export const PROTO3_SHAPES = ['plain', 'seedTraced', 'seedStartSpan', 'serverJoined', 'tenTags'];
@@ -62,28 +62,6 @@ function spanCount(bytes) {
     n++;
   }
   return p === bytes.length ? n : -1;
-}
-
-function sample(encode, batches, spans) {
-  let done = 0;
-  let sink = 0;
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  while (done < spans) {
-    for (let i = 0; i < batches.length; i++) {
-      sink += encode(batches[i]).length;
-      done += batches[i].length;
-    }
-  }
-  const wall = Number(process.hrtime.bigint() - t0) / done;
-  const c = process.cpuUsage(c0);
-  if (sink === 0) throw new Error('nothing encoded');
-  return { cpu: ((c.user + c.system) * 1000) / done, wall };
-}
-
-function summary(samples) {
-  const [min, max] = range(samples);
-  return { median: median(samples), min, max, samples };
 }
 
 /**
@@ -140,8 +118,8 @@ export async function runProto3Benchmark(options = {}) {
       key: p.shape.key,
       name: p.shape.name,
       bytesPerSpan: p.bytes,
-      nsPerSpan: { json: summary(p.cpu.json), proto3: summary(p.cpu.proto3) },
-      proto3ToJson: summary(p.ratio),
+      nsPerSpan: { json: spreadOf(p.cpu.json), proto3: spreadOf(p.cpu.proto3) },
+      proto3ToJson: spreadOf(p.ratio),
     })),
   };
 }

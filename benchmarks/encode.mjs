@@ -22,7 +22,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { encodeFloor } from './encode-floor.mjs';
-import { median, range } from './stats.mjs';
+import { spreadOf } from './stats.mjs';
 
 /** A string of its own, flat (as a socket or URL parser makes it), not a rope of the template's parts. */
 function flat(s) {
@@ -158,8 +158,8 @@ function checkEncoder(name, encode, batches, shapeKey) {
   JSON.parse(encode(batches[0]).toString('utf8'));
 }
 
-/** One sample: CPU and wall nanoseconds per span over `spans` spans or more. */
-function sample(encode, batches, spans) {
+/** One sample: CPU and wall nanoseconds per span over `spans` spans or more (the proto3 benchmark's too). */
+export function sample(encode, batches, spans) {
   let done = 0;
   let sink = 0;
   const c0 = process.cpuUsage();
@@ -185,11 +185,6 @@ function heapGrowth(fn, tries = 9) {
     if (d >= 0 && d < least) least = d;
   }
   return least;
-}
-
-function summary(samples) {
-  const [min, max] = range(samples);
-  return { median: median(samples), min, max, samples };
 }
 
 /**
@@ -253,10 +248,10 @@ export async function runEncodeBenchmark(options = {}) {
         names.map((n) => [
           n,
           {
-            nsPerSpan: summary(p.cpu[n]),
-            wallNsPerSpan: summary(p.wall[n]),
-            ratioToFloor: p.cpuRatio[n].length > 0 ? summary(p.cpuRatio[n]) : undefined,
-            wallRatioToFloor: p.wallRatio[n].length > 0 ? summary(p.wallRatio[n]) : undefined,
+            nsPerSpan: spreadOf(p.cpu[n]),
+            wallNsPerSpan: spreadOf(p.wall[n]),
+            ratioToFloor: p.cpuRatio[n].length > 0 ? spreadOf(p.cpuRatio[n]) : undefined,
+            wallRatioToFloor: p.wallRatio[n].length > 0 ? spreadOf(p.wallRatio[n]) : undefined,
             heapBytesPerSpan: Math.max(0, heapGrowth(() => encoders[n](p.batches[0])) - emptyGrowth) / batch,
           },
         ]),

@@ -48,11 +48,11 @@
 // Losses: spans created less spans acknowledged at the collector; each library's own count beside
 // it (deferred-span: tracer.stats().dropped; OpenTelemetry: failed export results and the drops
 // its BatchSpanProcessor reports to its own metrics; zipkin-js counts none).
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serve, spawnChild } from './child-ipc.mjs';
 import { median, range } from './stats.mjs';
 
 const self = fileURLToPath(import.meta.url);
@@ -88,51 +88,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- child-process plumbing ------------------------------------------------------------------
 
-/** A child of this script in `role`, talked to over IPC: `ask(message)` resolves with its answer. */
+/** A child of this script in `role` (benchmarks/child-ipc.mjs). */
 function child(role, extra = [], { env = process.env, nodeFlags = [] } = {}) {
-  const argv = [...nodeFlags, '--import', 'tsx', self, `--role=${role}`, ...extra];
-  // stdout goes to our stderr: our own stdout carries only the result line.
-  const proc = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 2, 'inherit', 'ipc'], env });
-  const waiting = new Map();
-  let next = 0;
-  let exited = false;
-  const name = `${role} ${extra.join(' ')}`;
-  proc.on('message', (m) => {
-    const w = waiting.get(m.id);
-    waiting.delete(m.id);
-    if (m.error) w?.reject(new Error(`${name}: ${m.error}`));
-    else w?.resolve(m);
-  });
-  proc.on('exit', (code) => {
-    exited = true;
-    for (const w of waiting.values()) w.reject(new Error(`${name} exited (${code})`));
-    waiting.clear();
-  });
-  return {
-    ask(message) {
-      if (exited) return Promise.reject(new Error(`${name} has exited`));
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        proc.send({ ...message, id });
-      });
-    },
-    stop() {
-      if (!exited) proc.kill();
-    },
-  };
-}
-
-/** In a child: answers each message with `handle(message)`'s result. */
-function serve(handle) {
-  process.on('message', async (m) => {
-    try {
-      process.send({ ...(await handle(m)), id: m.id });
-    } catch (error) {
-      process.send({ id: m.id, error: String(error?.stack ?? error) });
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
+  return spawnChild(self, [`--role=${role}`, ...extra], { name: `${role} ${extra.join(' ')}`, env, cwd: root, nodeFlags });
 }
 
 // ---- the collector ----------------------------------------------------------------------------

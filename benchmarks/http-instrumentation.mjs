@@ -12,11 +12,11 @@
 // same round. Every sample counts the spans that arrived (exactly N, each with the expected parent,
 // or none for the untraced alternatives), and the last encoded batch of each is parsed and checked
 // for what it must record. Prints one JSON line.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serve, spawnChild } from './child-ipc.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
@@ -42,51 +42,9 @@ const cpuMicros = () => {
 
 // ---- child-process plumbing ------------------------------------------------------------------
 
-/** A child of this script in `role`, talked to over IPC: `ask(message)` resolves with its answer. */
+/** A child of this script in `role` (benchmarks/child-ipc.mjs). */
 function child(role, alt) {
-  const argv = ['--import', 'tsx', self, `--role=${role}`, ...(alt ? [`--alt=${alt}`] : []), `--body-bytes=${BODY.length}`];
-  // stdout goes to our stderr: our own stdout carries only the result line.
-  const proc = spawn(process.execPath, argv, { stdio: ['ignore', 2, 'inherit', 'ipc'] });
-  const waiting = new Map();
-  let next = 0;
-  let exited = false;
-  proc.on('message', (m) => {
-    const w = waiting.get(m.id);
-    waiting.delete(m.id);
-    if (m.error) w?.reject(new Error(`${role} ${alt ?? ''}: ${m.error}`));
-    else w?.resolve(m);
-  });
-  proc.on('exit', (code) => {
-    exited = true;
-    for (const w of waiting.values()) w.reject(new Error(`${role} ${alt ?? ''} exited (${code})`));
-    waiting.clear();
-  });
-  return {
-    proc,
-    ask(message) {
-      if (exited) return Promise.reject(new Error(`${role} ${alt ?? ''} has exited`));
-      const id = next++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        proc.send({ ...message, id });
-      });
-    },
-    stop() {
-      if (!exited) proc.kill();
-    },
-  };
-}
-
-/** In a child: answers each message with `handle(message)`'s result. */
-function serve(handle) {
-  process.on('message', async (m) => {
-    try {
-      process.send({ ...(await handle(m)), id: m.id });
-    } catch (error) {
-      process.send({ id: m.id, error: String(error?.stack ?? error) });
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
+  return spawnChild(self, [`--role=${role}`, ...(alt ? [`--alt=${alt}`] : []), `--body-bytes=${BODY.length}`], { name: `${role} ${alt ?? ''}` });
 }
 
 /** N calls of `one()`, `concurrency` in flight at a time (each worker sequential). */

@@ -14,6 +14,12 @@ export function range(values) {
   return v.length === 0 ? [NaN, NaN] : [Math.min(...v), Math.max(...v)];
 }
 
+/** Samples with their median and spread: { median, min, max, samples }. */
+export function spreadOf(samples) {
+  const [min, max] = range(samples);
+  return { median: median(samples), min, max, samples };
+}
+
 /**
  * A distribution-free 95% interval for the median of a list: the order statistics whose ranks a
  * binomial(n, 1/2) keeps within about 1.96 standard deviations of n/2. [NaN, NaN] below 6 values.

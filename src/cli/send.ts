@@ -29,8 +29,6 @@ const MAX_BACKOFF_MILLIS = 10_000;
 const MAX_LIVE_SPANS = 20_000;
 /** The same bound in characters of JSON (at most 3 bytes each once encoded), under the sink's 64 MiB queue. */
 const MAX_LIVE_CHARS = 16 * 1024 * 1024;
-/** How often reading looks again for room in the sink's queue (the engine has no event for it). */
-const ROOM_POLL_MILLIS = 2;
 /** Reasons kept per kind of loss, and bad lines quoted in the account. */
 const REASONS_SHOWN = 3;
 const REASON_LENGTH = 300;
@@ -101,7 +99,7 @@ interface Account {
 }
 
 /** What `send` needs of a sink: an engine-based one (`zipkinHttpSink`, `kafkaSink`). */
-type SendingSink = Sink & { stats(): SinkStats; flush(o?: FlushOptions): Promise<void>; close(o?: FlushOptions): Promise<void> };
+type SendingSink = Sink & { stats(): SinkStats; flush(o?: FlushOptions): Promise<void>; close(o?: FlushOptions): Promise<void>; whenPendingAtMost(limit: number): Promise<void> };
 
 /** Where spans go: the sink, and its address for messages (no credentials). */
 interface Destination {
@@ -444,8 +442,11 @@ async function sendFiles(files: readonly string[], { io, destination, delivery, 
           if (sink === undefined) continue;
           // Wait for room, so the sink's queue never has to drop and memory stays flat.
           const limit = Math.max(1, Math.min(MAX_LIVE_SPANS, Math.floor((MAX_LIVE_CHARS * n) / Math.max(1, chunk.chars))));
-          for (let st = sink.stats(); st.queued + st.inFlight > 0 && st.queued + st.inFlight + n > limit && losses.stopped === undefined; st = sink.stats()) {
-            await new Promise((resolve) => setTimeout(resolve, ROOM_POLL_MILLIS));
+          // Woken by the engine as batches finish; a chunk larger than the limit goes once the queue is empty.
+          while (losses.stopped === undefined) {
+            const st = sink.stats();
+            if (st.queued + st.inFlight === 0 || st.queued + st.inFlight + n <= limit) break;
+            await sink.whenPendingAtMost(Math.max(0, limit - n));
           }
           // Once the collector is gone, the rest is only checked and counted.
           if (losses.stopped !== undefined) unsent += n;

@@ -213,6 +213,8 @@ export class DeliveryEngine implements Sink {
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #pumpScheduled = false;
   #idle: Array<() => void> = [];
+  /** Producers waiting for the spans queued or in flight to come down to their limit. */
+  #roomWaiters: Array<{ readonly limit: number; readonly resolve: () => void }> = [];
 
   /** The disk spool; undefined without one, or when it could not be opened (spans then stay in memory). */
   readonly #spool: Spool | undefined;
@@ -609,6 +611,10 @@ export class DeliveryEngine implements Sink {
   }
 
   #checkIdle(): void {
+    if (this.#roomWaiters.length > 0) {
+      const pending = this.#queued + this.#inFlight;
+      this.#roomWaiters = this.#roomWaiters.filter((w) => (pending <= w.limit || this.#closed ? (w.resolve(), false) : true));
+    }
     if (this.#idle.length === 0 || !this.#idleNow) return;
     const waiters = this.#idle;
     this.#idle = [];
@@ -841,6 +847,18 @@ export class DeliveryEngine implements Sink {
       stats.replayed = this.#replayed;
     }
     return stats;
+  }
+
+  /**
+   * Resolves once at most `limit` spans are queued or in flight (at once when that is so already,
+   * or the sink is closed): a producer of many spans, like `deferred-span send`, waits on it so the
+   * queue never has to drop. It waits for delivery; spans that cannot be delivered are dropped by
+   * the usual retries and deadlines, and that ends the wait too.
+   * @example for (const chunk of chunks) { await sink.whenPendingAtMost(20_000 - chunk.length); sink.write(chunk); }
+   */
+  whenPendingAtMost(limit: number): Promise<void> {
+    if (this.#queued + this.#inFlight <= limit || this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push({ limit, resolve }));
   }
 
   /** Resolves true once nothing is queued or in flight, false when `timeoutMillis` passes first. */

@@ -17,6 +17,12 @@ export interface ZipkinHttpSink extends Sink {
   flush(options?: FlushOptions): Promise<void>;
   close(options?: FlushOptions): Promise<void>;
   stats(): SinkStats;
+  /**
+   * Resolves once at most `limit` spans are queued or in flight, or the sink is closed: for a
+   * producer of many spans that must not overrun the queue (spans past it would be dropped).
+   * @example await sink.whenPendingAtMost(10_000); sink.write(batch);
+   */
+  whenPendingAtMost(limit: number): Promise<void>;
 }
 
 /** Words of a header value this long are redacted on their own too ("Bearer" is 6). */
