@@ -160,7 +160,16 @@ EOF
 }
 
 # A random cluster ID: 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid` prints.
-random_cluster_id() { head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
+# Like Kafka's Uuid.randomUuid, never one starting with '-': the format tool would read it as an option
+# (one run in 64 failed on "--cluster-id: expected one argument" before this).
+random_cluster_id() {
+  local id
+  while :; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    [[ "$id" == -* ]] || break
+  done
+  printf '%s' "$id"
+}
 
 format_storage() {
   rm -rf "$DATA_DIR"
