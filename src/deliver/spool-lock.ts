@@ -1,10 +1,16 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, readSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 
 /** Spool directories this process owns (a second sink here on one of them must not own it too). */
 const held = new Set<string>();
 
 /** How taking a spool directory's lock went. */
 export type LockResult = { readonly taken: true } | { readonly taken: false; readonly owner: number | 'this process' };
+
+/** How long a takeover's token may stand before it counts as left by a process that died mid-takeover. */
+const TOKEN_STALE_MILLIS = 5_000;
+/** Attempts before giving up; each waits a little when another process is taking over. */
+const ATTEMPTS = 200;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** Whether a process with this id is running (EPERM: it is, as another user). */
 function alive(pid: number): boolean {
@@ -16,56 +22,124 @@ function alive(pid: number): boolean {
   }
 }
 
-function readOwner(path: string): number | undefined {
+const isCode = (error: unknown, code: string): boolean => (error as NodeJS.ErrnoException).code === code;
+
+/** A lock file as read once: its inode (to unlink exactly that file later), its pid, its age. */
+interface LockFile {
+  readonly ino: number;
+  readonly pid: number | undefined;
+  readonly ageMillis: number;
+}
+
+function readLock(path: string): LockFile | undefined {
+  let fd: number;
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+  try {
+    const stat = fstatSync(fd);
+    const bytes = Buffer.alloc(32);
+    const text = bytes.toString('utf8', 0, readSync(fd, bytes, 0, bytes.length, 0)).trim();
+    const pid = /^\d+$/.test(text) ? Number(text) : undefined;
+    return { ino: stat.ino, pid: pid !== undefined && Number.isSafeInteger(pid) && pid > 0 ? pid : undefined, ageMillis: Date.now() - stat.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Unlinks `path` only if it is still the file read as `seen` (same inode). */
+function unlinkIfSame(path: string, seen: LockFile): void {
+  try {
+    if (statSync(path).ino === seen.ino) unlinkSync(path);
+  } catch (error) {
+    if (!isCode(error, 'ENOENT')) throw error;
+  }
+}
+
+/**
+ * Creates `path` holding this process's pid, atomically: written to a private file first, then
+ * hard-linked into place, so nobody ever reads a lock without its pid. False when `path` exists.
+ */
+function createWithPid(path: string): boolean {
+  const draft = `${path}.${process.pid}.draft`;
+  writeFileSync(draft, `${process.pid}\n`);
+  try {
+    linkSync(draft, path);
+    return true;
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
+    throw error;
+  } finally {
+    try {
+      unlinkSync(draft);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Whether the lock file read as `seen` has no live owner but this process (which does not hold it). */
+function stale(seen: LockFile): boolean {
+  return seen.pid === undefined || seen.pid === process.pid || !alive(seen.pid);
+}
+
+/**
+ * Removes a stale lock, one process at a time: only the holder of the takeover token (created
+ * like the lock, atomically) may unlink it, and only if it is still the file judged stale. Without
+ * the token two processes could both remove the dead owner's lock, the second removing the first's
+ * fresh one, and both would own the directory.
+ */
+function breakStale(path: string, seen: LockFile): void {
+  const token = `${path}.takeover`;
+  if (!createWithPid(token)) {
+    const other = readLock(token);
+    // A token left by a process that died mid-takeover (a takeover takes microseconds).
+    if (other !== undefined && (other.ageMillis > TOKEN_STALE_MILLIS || (other.pid !== undefined && !alive(other.pid)))) {
+      unlinkIfSame(token, other);
+    }
+    return;
+  }
+  try {
+    const now = readLock(path);
+    if (now !== undefined && now.ino === seen.ino && stale(now)) unlinkIfSame(path, now);
+  } finally {
+    unlinkSync(token);
   }
 }
 
 /**
  * Takes the lock file `path` (it holds the owner's pid). A lock of a process that is gone is stale
- * and taken over; so is one naming this process's pid that this process does not hold (a container
- * restarted with the same pid). A half-written lock (no pid yet) counts as held, once, then stale.
+ * and taken over, by one process only when several race for it; so is one naming this process's
+ * pid that this process does not hold (a container restarted with the same pid), and one holding no
+ * pid (written by an older version or corrupted).
  * @throws the file system's error when the lock cannot be written at all (the directory is unwritable).
  */
 export function takeLock(path: string): LockResult {
   if (held.has(path)) return { taken: false, owner: 'this process' };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = readOwner(path);
-      if (owner !== undefined && owner !== process.pid && alive(owner)) return { taken: false, owner };
-      if (owner === undefined && attempt === 0) continue; // its owner may be between open and write
-      try {
-        unlinkSync(path);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-      continue;
+  let last: LockFile | undefined;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (createWithPid(path)) {
+      held.add(path);
+      return { taken: true };
     }
-    try {
-      writeSync(fd, `${process.pid}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    held.add(path);
-    return { taken: true };
+    last = readLock(path);
+    if (last === undefined) continue; // released or broken meanwhile: try again
+    if (!stale(last)) return { taken: false, owner: last.pid ?? 0 };
+    breakStale(path, last);
+    if (attempt > 0) Atomics.wait(pause, 0, 0, 1); // another process is taking over: give it a moment
   }
-  const owner = readOwner(path);
-  return { taken: false, owner: owner ?? 0 };
+  return { taken: false, owner: last?.pid ?? 0 };
 }
 
 /** Gives the lock up (the spool closed). */
 export function releaseLock(path: string): void {
   if (!held.delete(path)) return;
   try {
-    if (readOwner(path) === process.pid) unlinkSync(path);
+    const lock = readLock(path);
+    if (lock?.pid === process.pid) unlinkIfSame(path, lock);
   } catch {
     // already gone: nothing to release
   }
