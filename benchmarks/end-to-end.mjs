@@ -5,14 +5,16 @@
 // burst into a real Zipkin, at what memory.
 //   node --import tsx benchmarks/end-to-end.mjs [--quick] [--rounds=N] [--spans=N] [--rates=10000,50000,…] [--seconds=S]
 //        [--shapes=plain,seed] [--sweep-shapes=plain] [--alternatives=floor,deferred,…] [--compare=<label>=<path of another src/index.ts>]…
-//        [--zipkin-transport-http=<dir>] [--markdown]
+//        [--zipkin-transport-http=<dir>] [--zipkin=<Zipkin base URL>] [--markdown]
 //   node --import tsx benchmarks/end-to-end.mjs --burst --zipkin=<Zipkin base URL> [--repeats=3] [--shapes=plain,seed]
 //        [--burst-spans=200000] [--burst-rate=1000000] [--markdown]
 // Prints one line of JSON (runEndToEnd's or runBurst's result); --markdown prints endToEndMarkdown(result)
 // or burstMarkdown(result) instead. In code: `runEndToEnd(options)` and `runBurst(options)` resolve to
 // the same plain data (all four importable by plain `node`: the libraries load only in the child
 // processes). --quick (about 40 s): 5 rounds × 30,000 spans, the sweep at 10k–200k spans/s for 1 s,
-// plain spans only in the sweep. `--rates=` (empty) skips the sweep.
+// plain spans only in the sweep. `--rates=` (empty) skips the sweep. --zipkin=<URL> (without --burst):
+// the same to a real Zipkin, the collector relaying every body to it and counting only the spans it
+// accepted; by default the floor, ours, OpenTelemetry and zipkin-js on plain and seed spans.
 //
 // Processes: the collector is a process of its own (it reads every body, counts the spans in it by
 // their `"traceId":` keys, per URL path, and answers 202 with no body); every alternative (library ×
@@ -131,6 +133,18 @@ function countProto3(body) {
 async function collectorRole() {
   const http = await import('node:http');
   const { gunzipSync } = await import('node:zlib');
+  // With a Zipkin to forward to (init's `forward`), every body goes on to it as it came, the
+  // client gets Zipkin's answer, and only the spans Zipkin accepted (2xx) are counted.
+  let forward;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const relay = (body, headers, done) => {
+    const req = http.request(forward, { method: 'POST', agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+      res.resume();
+      res.on('end', () => done(res.statusCode ?? 502));
+    });
+    req.on('error', () => done(503));
+    req.end(body);
+  };
   const counts = new Map();
   const wire = new Map();
   const capture = new Set();
@@ -141,7 +155,7 @@ async function collectorRole() {
     const proto3 = req.headers['content-type'] === 'application/x-protobuf';
     // Plain JSON is counted as it streams; a gzip or proto3 body whole, once it is in.
     const counter = gzip || proto3 ? undefined : new KeyCounter();
-    const keep = counter === undefined || capture.has(path) ? [] : undefined;
+    const keep = counter === undefined || capture.has(path) || forward !== undefined ? [] : undefined;
     let bytes = 0;
     req.on('data', (chunk) => {
       bytes += chunk.length;
@@ -157,17 +171,21 @@ async function collectorRole() {
         const body = gzip ? gunzipSync(raw) : raw;
         n = proto3 ? countProto3(body) : body.toString('latin1').split('"traceId":').length - 1;
         if (!proto3) text = body.toString('utf8');
-      } else if (keep !== undefined) {
+      } else if (keep !== undefined && capture.has(path)) {
         text = Buffer.concat(keep).toString('utf8');
       }
-      counts.set(path, (counts.get(path) ?? 0) + n);
-      if (capture.has(path)) {
-        capture.delete(path);
-        // proto3 bodies are counted, not read: the suite checks their fields against Zipkin.
-        captured.set(path, proto3 ? { proto3: true, spans: n } : { text });
-      }
-      res.writeHead(202, { 'content-length': '0' });
-      res.end();
+      const answer = (status) => {
+        if (status >= 200 && status < 300) counts.set(path, (counts.get(path) ?? 0) + n);
+        if (capture.has(path)) {
+          capture.delete(path);
+          // proto3 bodies are counted, not read: the suite checks their fields against Zipkin.
+          captured.set(path, proto3 ? { proto3: true, spans: n } : { text });
+        }
+        res.writeHead(forward === undefined ? 202 : status, { 'content-length': '0' });
+        res.end();
+      };
+      if (forward === undefined) answer(202);
+      else relay(Buffer.concat(keep), { 'content-type': req.headers['content-type'] ?? 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) }, answer);
     });
   });
   // Keep-alive for as long as the run lasts: idle alternatives must not lose their connections.
@@ -176,7 +194,10 @@ async function collectorRole() {
   server.maxRequestsPerSocket = 0;
   const port = await new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)));
   serve(async (m) => {
-    if (m.cmd === 'init') return { port };
+    if (m.cmd === 'init') {
+      if (m.forward !== undefined) forward = new URL('/api/v2/spans', m.forward);
+      return { port };
+    }
     if (m.cmd === 'count') return { count: counts.get(m.path) ?? 0, bytes: wire.get(m.path) ?? 0 };
     if (m.cmd === 'capture') {
       capture.add(m.path);
@@ -633,15 +654,28 @@ const defaults = (quick) => ({
   maxPerTurn: 5000,
 });
 
+/** Through a real Zipkin: the competitors and the floor on the plain and seed spans, fewer rounds (Zipkin's own CPU is on the same 2 cores). */
+const zipkinDefaults = (quick) => ({
+  alternatives: ['floor', 'deferred', 'otel', 'zipkinJs'],
+  shapes: ['plain', 'seed'],
+  sweepShapes: quick ? ['plain'] : ['plain', 'seed'],
+  rounds: quick ? 3 : 7,
+  spansPerSample: quick ? 20_000 : 50_000,
+  warmupSpans: quick ? 20_000 : 50_000,
+  rates: quick ? [10_000, 50_000, 100_000] : [10_000, 50_000, 100_000, 200_000],
+});
+
 /**
  * Runs the benchmark; resolves to plain data (see endToEndMarkdown for what it holds).
  * options: quick, rounds, spansPerSample, burst, warmupSpans, rates, seconds, shapes, sweepShapes,
  * alternatives (keys of END_TO_END_ALTERNATIVES), compare ({ label, module }: another
  * deferred-span src/index.ts measured beside ours as `deferred:<label>`), zipkinTransportHttp (a
- * directory to load zipkin-transport-http from when the project has none), log (a function for progress).
+ * directory to load zipkin-transport-http from when the project has none), zipkin (a Zipkin base URL: the
+ * collector relays every body to it and counts only what it accepted; then fewer cells and rounds,
+ * zipkinDefaults), log (a function for progress).
  */
 export async function runEndToEnd(options = {}) {
-  const o = { ...defaults(options.quick), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  const o = { ...defaults(options.quick), ...(options.zipkin === undefined ? {} : zipkinDefaults(options.quick)), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
   const log = o.log ?? ((m) => process.stderr.write(`end-to-end: ${m}\n`));
   const ourModule = join(root, 'src/index.ts');
   const skipped = {};
@@ -665,7 +699,7 @@ export async function runEndToEnd(options = {}) {
   try {
     const collector = child('collector');
     children.push(collector);
-    const { port } = await collector.ask({ cmd: 'init' });
+    const { port } = await collector.ask({ cmd: 'init', ...(o.zipkin === undefined ? {} : { forward: o.zipkin }) });
     // Compare variants post under their own path prefix.
     const base = (a) => `http://127.0.0.1:${port}${a.key.startsWith('deferred:') ? '/' + encodeURIComponent(a.key.split('/')[0]) : ''}`;
     for (const a of alternatives) {
@@ -791,6 +825,7 @@ export async function runEndToEnd(options = {}) {
     }
     return {
       node: process.versions.node,
+      zipkin: o.zipkin !== undefined,
       quick: Boolean(o.quick),
       rounds: o.rounds,
       spansPerSample: o.spansPerSample,
@@ -973,7 +1008,7 @@ const SHAPE_LABEL = { plain: 'plain', seed: 'seed client', tags10: '10 tags' };
 export function endToEndMarkdown(result) {
   const out = [];
   out.push(
-    `CPU of the tracing process per span acknowledged by a loopback collector in another process (Node ${result.node}; ${result.rounds} rounds × ${fmt(result.spansPerSample)} spans per sample, ${result.burst} calls per event-loop turn, every cell once per round, order rotating). "÷ floor" is the median of each round's ratio to that round's hand-written floor; ranges are min–max over rounds. "Queue raised": ${fmt(result.raisedQueue)} spans.`,
+    `CPU of the tracing process per span acknowledged by ${result.zipkin ? 'a real Zipkin on loopback (each body relayed to it as it came by a counting proxy in another process, which answers with Zipkin\'s status; a span counts once Zipkin answered 2xx)' : 'a loopback collector in another process'} (Node ${result.node}; ${result.rounds} rounds × ${fmt(result.spansPerSample)} spans per sample, ${result.burst} calls per event-loop turn, every cell once per round, order rotating). "÷ floor" is the median of each round's ratio to that round's hand-written floor; ranges are min–max over rounds. "Queue raised": ${fmt(result.raisedQueue)} spans.`,
     '',
     '| library | span | config | ns per span acknowledged | range | ÷ floor | range | OpenTelemetry ÷ this | range | of which GC (wall) | bytes per span on the wire | lost |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -1058,6 +1093,7 @@ if (isMain) {
         return { label: c.slice(0, at), module: c.slice(at + 1) };
       }),
       zipkinTransportHttp: args['zipkin-transport-http'],
+      zipkin: args.zipkin,
     });
     process.stdout.write((args.markdown ? endToEndMarkdown(result) : JSON.stringify(result)) + '\n');
   }

@@ -13,7 +13,10 @@ test('a second process on a locked spool dir falls back to memory, reports SPOOL
   const dir = join(root, 'spool');
   // The owner: a recording child with its collector down, so its records stay on disk.
   const owner = startSpoolChild({ SPOOL_DIR: dir, SPOOL_URL: `http://127.0.0.1:${await freePort()}/api/v2/spans`, SPOOL_MODE: 'record', SPOOL_SIDE: join(root, 'ended.txt') });
-  t.after(() => owner.child.kill('SIGKILL'));
+  t.after(async () => {
+    owner.child.kill('SIGKILL');
+    await owner.exited;
+  });
   await owner.line('ready');
   const ownerFiles = segments(dir).map((s) => s.name);
 
@@ -35,4 +38,7 @@ test('a second process on a locked spool dir falls back to memory, reports SPOOL
   assertCounted(s, 300);
   await tracer.close();
   for (const name of ownerFiles) assert.ok(segments(dir).some((x) => x.name === name), `${name} is still the owner's`);
+  // Stopped here, not only in the after-hook: the directory is removed first (hooks run in order).
+  owner.child.kill('SIGKILL');
+  await owner.exited;
 });
