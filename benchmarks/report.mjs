@@ -251,6 +251,11 @@ export function renderResults(results) {
   } else if (results.endToEndSkipped) {
     out.push('### End to end', '', results.endToEndSkipped, '');
   }
+  if (results.endToEndZipkin) {
+    out.push('### End to end to a real Zipkin (benchmarks/end-to-end.mjs --zipkin): the floor, ours and the competitors, each span acknowledged by Zipkin itself', '', endToEndBench.endToEndMarkdown(results.endToEndZipkin), '');
+  } else if (results.endToEndZipkinSkipped) {
+    out.push('### End to end to a real Zipkin', '', results.endToEndZipkinSkipped, '');
+  }
   if (results.burst) {
     out.push('### Bursts into a real Zipkin: which queue and in-flight settings hold them (benchmarks/end-to-end.mjs --burst)', '', endToEndBench.burstMarkdown(results.burst), '');
   } else if (results.burstSkipped) {

@@ -138,6 +138,12 @@ if (args.http) {
         } catch (error) {
           results.burstSkipped = failure(error);
         }
+        // The competitors end to end again, to the real Zipkin (through a counting relay).
+        try {
+          results.endToEndZipkin = node('end-to-end.mjs', [`--zipkin=${url}`, ...(args.quick ? ['--quick'] : [])]);
+        } catch (error) {
+          results.endToEndZipkinSkipped = failure(error);
+        }
       }
     }
     // The Kafka sink beside the HTTP sink, and a span's way into Zipkin's API through each.

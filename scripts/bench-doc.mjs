@@ -112,6 +112,9 @@ function headlineRows(results) {
   if (results.endToEnd) {
     for (const [label, v] of endToEndTargets(results.endToEnd)) row(`end to end, ${label}`, fmt(v, 2));
   }
+  if (results.endToEndZipkin) {
+    for (const [label, v] of endToEndTargets(results.endToEndZipkin)) row(`end to end to a real Zipkin, ${label}`, fmt(v, 2));
+  }
   if (results.cli?.speedup !== undefined) row(`\`deferred-span summary\` spans per second ÷ commit ${results.cli.baseline}'s (target ≥ 1.8)`, fmt(results.cli.speedup, 2));
   const hi = results.httpInstrumentation;
   if (hi) {
