@@ -106,7 +106,11 @@ function breakStale(path: string, seen: LockFile): void {
     const now = readLock(path);
     if (now !== undefined && now.ino === seen.ino && stale(now)) unlinkIfSame(path, now);
   } finally {
-    unlinkSync(token);
+    try {
+      unlinkSync(token);
+    } catch {
+      // judged stale and removed by another process meanwhile: nothing left to give back
+    }
   }
 }
 
