@@ -6,8 +6,11 @@ const held = new Set<string>();
 /** How taking a spool directory's lock went. */
 export type LockResult = { readonly taken: true } | { readonly taken: false; readonly owner: number | 'this process' };
 
-/** How long a takeover's token may stand before it counts as left by a process that died mid-takeover. */
-const TOKEN_STALE_MILLIS = 5_000;
+/**
+ * How long a takeover's token may stand before it counts as abandoned even though its pid is alive
+ * (a reused pid). A takeover takes microseconds; a dead holder's token is broken at once.
+ */
+const TOKEN_STALE_MILLIS = 60_000;
 /** Attempts before giving up; each waits a little when another process is taking over. */
 const ATTEMPTS = 200;
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -61,16 +64,17 @@ function unlinkIfSame(path: string, seen: LockFile): void {
 
 /**
  * Creates `path` holding this process's pid, atomically: written to a private file first, then
- * hard-linked into place, so nobody ever reads a lock without its pid. False when `path` exists.
+ * hard-linked into place, so nobody ever reads a lock without its pid. Returns the new file's
+ * inode, or undefined when `path` exists.
  */
-function createWithPid(path: string): boolean {
+function createWithPid(path: string): number | undefined {
   const draft = `${path}.${process.pid}.draft`;
-  writeFileSync(draft, `${process.pid}\n`);
   try {
+    writeFileSync(draft, `${process.pid}\n`);
     linkSync(draft, path);
-    return true;
+    return statSync(draft).ino;
   } catch (error) {
-    if (isCode(error, 'EEXIST')) return false;
+    if (isCode(error, 'EEXIST')) return undefined;
     throw error;
   } finally {
     try {
@@ -94,10 +98,12 @@ function stale(seen: LockFile): boolean {
  */
 function breakStale(path: string, seen: LockFile): void {
   const token = `${path}.takeover`;
-  if (!createWithPid(token)) {
+  const ours = createWithPid(token);
+  if (ours === undefined) {
     const other = readLock(token);
-    // A token left by a process that died mid-takeover (a takeover takes microseconds).
-    if (other !== undefined && (other.ageMillis > TOKEN_STALE_MILLIS || (other.pid !== undefined && !alive(other.pid)))) {
+    // Left by a process that died mid-takeover, or by an earlier process with our pid (this code
+    // is synchronous: we cannot be mid-takeover ourselves), or standing far longer than one takes.
+    if (other !== undefined && (other.pid === undefined || other.pid === process.pid || !alive(other.pid) || other.ageMillis > TOKEN_STALE_MILLIS)) {
       unlinkIfSame(token, other);
     }
     return;
@@ -106,11 +112,9 @@ function breakStale(path: string, seen: LockFile): void {
     const now = readLock(path);
     if (now !== undefined && now.ino === seen.ino && stale(now)) unlinkIfSame(path, now);
   } finally {
-    try {
-      unlinkSync(token);
-    } catch {
-      // judged stale and removed by another process meanwhile: nothing left to give back
-    }
+    // Only our own token: another process may have judged ours abandoned and made its own.
+    const mine = readLock(token);
+    if (mine?.ino === ours && mine.pid === process.pid) unlinkIfSame(token, mine);
   }
 }
 
@@ -123,9 +127,11 @@ function breakStale(path: string, seen: LockFile): void {
  */
 export function takeLock(path: string): LockResult {
   if (held.has(path)) return { taken: false, owner: 'this process' };
-  let last: LockFile | undefined;
+  // A live owner first: it is named even where this process could not write a lock of its own.
+  let last = readLock(path);
+  if (last !== undefined && !stale(last)) return { taken: false, owner: last.pid ?? 0 };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    if (createWithPid(path)) {
+    if (createWithPid(path) !== undefined) {
       held.add(path);
       return { taken: true };
     }
