@@ -1,18 +1,16 @@
 // `deferred-span list`: one line per trace of a span file or a Zipkin server, to find the one to view.
-import { parseArgs } from 'node:util';
-import { scanSpanFile } from '../read/span-file.js';
 import { parseDuration, TraceLister, type TraceListEntry, type TraceListFilter } from '../read/trace-list.js';
 import { formatMicros, printable } from '../read/waterfall.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MILLIS, fetchRecentTraces, ZipkinQueryError, type ZipkinQueryOptions } from '../read/zipkin-query.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MILLIS, fetchRecentTraces, type ZipkinQueryOptions } from '../read/zipkin-query.js';
 import { useColour } from './colour.js';
 import type { CliCommand } from './command.js';
 import { NothingError, UsageError } from './errors.js';
 import { EXIT_OK, EXIT_SKIPPED, EXIT_STATUS_HELP } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { parseCommandArgs } from './parse-args.js';
+import { parseCommandArgs, parseLimit } from './parse-args.js';
 import { ProblemReport } from './problem-report.js';
-import { describeReadError, noValidSpan } from './span-file-messages.js';
-import { parseSize, parseTimeout, queryHint, redactUrl } from './view.js';
+import { noValidSpan, scanSpanFileOrNothing } from './span-file-messages.js';
+import { isZipkinUrl, parseQueryOptions, redactUrl, refuseQueryOptionsForFile, rethrowQueryError } from './zipkin-options.js';
 
 /** Traces listed unless `--limit` says otherwise. */
 const DEFAULT_LIMIT = 20;
@@ -52,14 +50,6 @@ Examples:
 
 ${EXIT_STATUS_HELP}`;
 
-function parseLimit(text: string): number {
-  const t = text.trim().toLowerCase();
-  if (t === 'all') return Infinity;
-  const n = Number(t);
-  if (t === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`--limit: expected a whole number of traces, or 0 or "all" for every trace, got "${text}"`);
-  return n === 0 ? Infinity : n;
-}
-
 function when(start: number | null): string {
   return start === null ? '?' : new Date(start / 1000).toISOString().replace('T', ' ').replace('Z', '');
 }
@@ -86,12 +76,7 @@ function formatList(entries: readonly TraceListEntry[], colour: boolean): string
 
 async function listFile(path: string, problems: ProblemReport): Promise<TraceLister> {
   const lister = new TraceLister();
-  let lines: number;
-  try {
-    ({ lines } = await scanSpanFile(path, (span) => lister.add(span), (p) => problems.add(path, p)));
-  } catch (error) {
-    throw new NothingError(describeReadError(path, error));
-  }
+  const { lines } = await scanSpanFileOrNothing(path, (span) => lister.add(span), (p) => problems.add(path, p));
   problems.finish();
   if (lister.size === 0) throw new NothingError(noValidSpan(path, lines, problems.skipped));
   return lister;
@@ -110,43 +95,29 @@ async function listZipkin(source: string, filter: TraceListFilter, query: Zipkin
     for (const trace of traces) for (const span of trace) lister.add(span);
     return lister;
   } catch (error) {
-    if (error instanceof ZipkinQueryError) {
-      if (error.reason === 'bad-url') throw new UsageError(error.message);
-      throw new NothingError(error.message + queryHint(error, query));
-    }
-    throw error;
+    rethrowQueryError(error, query);
   }
 }
 
 async function list(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('list', () =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        limit: { type: 'string' },
-        service: { type: 'string' },
-        'min-duration': { type: 'string' },
-        errors: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'max-bytes': { type: 'string' },
-        timeout: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help === true) {
-    io.stdout.write(LIST_HELP + '\n');
-    return EXIT_OK;
-  }
+  const parsed = parseCommandArgs(listCommand, args, io, {
+    limit: { type: 'string' },
+    service: { type: 'string' },
+    'min-duration': { type: 'string' },
+    errors: { type: 'boolean' },
+    json: { type: 'boolean' },
+    'max-bytes': { type: 'string' },
+    timeout: { type: 'string' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+  });
+  if (parsed === undefined) return EXIT_OK;
+  const { values, positionals } = parsed;
   const source = positionals[0];
   if (source === undefined) throw new UsageError('missing FILE or URL: say which spans to list, like `deferred-span list spans.ndjson`. Run `deferred-span list --help` for more.');
   if (positionals.length > 1) throw new UsageError(`one FILE or URL at a time, got ${positionals.length}: ${positionals.join(' ')}`);
   const filter: { limit: number; service?: string; minDuration?: number; errors?: boolean } = {
-    limit: typeof values.limit === 'string' ? parseLimit(values.limit) : DEFAULT_LIMIT,
+    limit: typeof values.limit === 'string' ? parseLimit(values.limit, 'traces', 'every trace') : DEFAULT_LIMIT,
   };
   if (typeof values.service === 'string') filter.service = values.service;
   if (values.errors === true) filter.errors = true;
@@ -155,15 +126,9 @@ async function list(args: readonly string[], io: CliIo): Promise<number> {
     if (d === undefined) throw new UsageError(`--min-duration: expected a duration with its unit, like 50ms, 1.5s or 200us, got "${values['min-duration']}"`);
     filter.minDuration = d;
   }
-  const query: { maxBytes?: number; timeoutMillis?: number } = {};
-  if (typeof values['max-bytes'] === 'string') query.maxBytes = parseSize(values['max-bytes']);
-  if (typeof values.timeout === 'string') query.timeoutMillis = parseTimeout(values.timeout);
-  const isUrl = /^https?:\/\//i.test(source);
-  if (!isUrl) {
-    for (const [option, given] of [['--max-bytes', query.maxBytes], ['--timeout', query.timeoutMillis]] as const) {
-      if (given !== undefined) throw new UsageError(`${option} works with a Zipkin URL only; a file is read as it streams, whatever its size`);
-    }
-  }
+  const query = parseQueryOptions(values);
+  const isUrl = isZipkinUrl(source);
+  if (!isUrl) refuseQueryOptionsForFile(query);
   const problems = new ProblemReport(io);
   const lister = isUrl ? await listZipkin(source, filter, query, problems) : await listFile(source, problems);
   const entries = lister.list(filter);

@@ -1,6 +1,5 @@
 // `deferred-span report`: span files as one self-contained HTML page, to look at rather than read.
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { formatMicros } from '../read/waterfall.js';
 import type { CliCommand } from './command.js';
 import { NothingError, UsageError } from './errors.js';
@@ -9,6 +8,7 @@ import type { CliIo } from './io.js';
 import { parseCommandArgs } from './parse-args.js';
 import { ProblemReport } from './problem-report.js';
 import { describeReadError, noValidSpan } from './span-file-messages.js';
+import { isZipkinUrl } from './zipkin-options.js';
 
 const DEFAULT_OUTPUT = 'report.html';
 const DEFAULT_TRACES = 20;
@@ -47,26 +47,16 @@ function count(option: string, text: string, min: number): number {
 }
 
 async function report(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('report', () =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        title: { type: 'string' },
-        traces: { type: 'string' },
-        'max-spans': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help === true) {
-    io.stdout.write(REPORT_HELP + '\n');
-    return EXIT_OK;
-  }
+  const parsed = parseCommandArgs(reportCommand, args, io, {
+    output: { type: 'string', short: 'o' },
+    title: { type: 'string' },
+    traces: { type: 'string' },
+    'max-spans': { type: 'string' },
+  });
+  if (parsed === undefined) return EXIT_OK;
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('missing FILE: say which span files to report on, like `deferred-span report spans.ndjson`. Run `deferred-span report --help` for more.');
-  const url = positionals.find((p) => /^https?:\/\//i.test(p));
+  const url = positionals.find(isZipkinUrl);
   if (url !== undefined) throw new UsageError('report reads span files only; to look at a Zipkin server, open its UI, or use `deferred-span view URL`');
   const output = values.output ?? DEFAULT_OUTPUT;
   if (positionals.includes(output)) throw new UsageError(`-o ${output} would overwrite an input file; write the report somewhere else`);
@@ -79,7 +69,9 @@ async function report(args: readonly string[], io: CliIo): Promise<number> {
   try {
     built = await buildReport(positionals, { title: values.title ?? `deferred-span report: ${positionals.join(', ')}`, traces, maxSpans, onProblem: (file, p) => problems.add(file, p) });
   } catch (error) {
-    const file = positionals.find((p) => (error as Error).message.includes(p)) ?? positionals[0]!;
+    // A system error names its file exactly; a search of the message could match a shorter name inside it.
+    const path = (error as { path?: unknown }).path;
+    const file = typeof path === 'string' ? path : positionals[0]!;
     if ((error as { code?: string }).code !== undefined) throw new NothingError(describeReadError(file, error));
     throw error;
   }

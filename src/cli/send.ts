@@ -2,7 +2,6 @@
 // to Zipkin afterwards, through the library's own delivery engine (batches, retries, bisect on 400).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DIAGNOSTIC_KINDS, type DiagnosticKind } from '../model/diagnostic-kinds.js';
 import type { DiagnosticEvent } from '../model/diagnostics.js';
 import type { FlushOptions, Sink, SinkStats } from '../model/sink.js';
@@ -552,26 +551,16 @@ async function sendSpool(dir: string, { io, destination, delivery, dryRun }: Run
 }
 
 async function send(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('send', () =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        to: { type: 'string' },
-        header: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        retries: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help === true) {
-    io.stdout.write(SEND_HELP + '\n');
-    return EXIT_OK;
-  }
+  const parsed = parseCommandArgs(sendCommand, args, io, {
+    to: { type: 'string' },
+    header: { type: 'string', multiple: true },
+    timeout: { type: 'string' },
+    retries: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (parsed === undefined) return EXIT_OK;
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('missing FILE: say which span files to send, like `deferred-span send spans.ndjson --to http://zipkin:9411`. Run `deferred-span send --help` for more.');
   const timeoutMillis = Math.round(seconds(values.timeout, '--timeout', DEFAULT_TIMEOUT_SECONDS) * 1000);
   const retries = count(values.retries, '--retries', DEFAULT_RETRIES);

@@ -1,12 +1,10 @@
 // `deferred-span summary`: latency per service and span name of a span file or a Zipkin server,
 // or of two runs compared with statistics (bootstrap intervals, Mann-Whitney U, verdicts).
-import { parseArgs } from 'node:util';
 import { DEFAULT_NOISE, DEFAULT_SEED, verdictOf, type ComparedPercentile, type PercentileChange } from '../read/compare-stats.js';
-import { scanSpanFile } from '../read/span-file.js';
 import { compareSummaries, SpanSummarizer, type SpanSummary, type SummaryComparison } from '../read/summarize.js';
 import { formatSummaryTable } from '../read/summary-table.js';
 import { printable } from '../read/waterfall.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MILLIS, fetchRecentTraces, ZipkinQueryError, type ZipkinQueryOptions } from '../read/zipkin-query.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MILLIS, fetchRecentTraces, type ZipkinQueryOptions } from '../read/zipkin-query.js';
 import { useColour } from './colour.js';
 import type { CliCommand } from './command.js';
 import { NothingError, UsageError } from './errors.js';
@@ -14,8 +12,8 @@ import { EXIT_OK, EXIT_REGRESSION, EXIT_SKIPPED, EXIT_STATUS_HELP } from './exit
 import type { CliIo } from './io.js';
 import { parseCommandArgs } from './parse-args.js';
 import { ProblemReport } from './problem-report.js';
-import { describeReadError, noValidSpan } from './span-file-messages.js';
-import { parseSize, parseTimeout, queryHint, redactUrl } from './view.js';
+import { noValidSpan, scanSpanFileOrNothing } from './span-file-messages.js';
+import { isZipkinUrl, parseQueryOptions, redactUrl, rethrowQueryError } from './zipkin-options.js';
 
 /** Traces read from Zipkin unless --limit says otherwise. */
 const DEFAULT_TRACE_LIMIT = 1000;
@@ -75,12 +73,7 @@ type SourceSummary = SpanSummary & { file: string; lines?: number; traceLimit?: 
 async function summarizeFile(path: string, problems: ProblemReport, keepDurations: boolean): Promise<SourceSummary> {
   const summarizer = new SpanSummarizer({ keepDurations });
   const before = problems.skipped;
-  let lines: number;
-  try {
-    ({ lines } = await scanSpanFile(path, (span) => summarizer.add(span), (p) => problems.add(path, p)));
-  } catch (error) {
-    throw new NothingError(describeReadError(path, error));
-  }
+  const { lines } = await scanSpanFileOrNothing(path, (span) => summarizer.add(span), (p) => problems.add(path, p));
   const summary = summarizer.result();
   const skipped = problems.skipped - before;
   if (summary.spans === 0) throw new NothingError(noValidSpan(path, lines, skipped));
@@ -134,11 +127,7 @@ async function summarizeZipkin(source: string, window: ZipkinWindow, problems: P
       endTs = added === 0 || next >= endTs ? Math.min(next, endTs - 1) : next;
     }
   } catch (error) {
-    if (error instanceof ZipkinQueryError) {
-      if (error.reason === 'bad-url') throw new UsageError(error.message);
-      throw new NothingError(error.message + queryHint(error, window.query));
-    }
-    throw error;
+    rethrowQueryError(error, window.query);
   }
   const summary = summarizer.result();
   if (summary.spans === 0) {
@@ -252,33 +241,23 @@ function json(value: unknown): string {
 }
 
 async function summary(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('summary', () =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        compare: { type: 'string' },
-        noise: { type: 'string' },
-        'fail-on': { type: 'string', multiple: true },
-        seed: { type: 'string' },
-        width: { type: 'string' },
-        service: { type: 'string' },
-        since: { type: 'string' },
-        limit: { type: 'string' },
-        'max-bytes': { type: 'string' },
-        timeout: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help === true) {
-    io.stdout.write(SUMMARY_HELP + '\n');
-    return EXIT_OK;
-  }
+  const parsed = parseCommandArgs(summaryCommand, args, io, {
+    json: { type: 'boolean' },
+    compare: { type: 'string' },
+    noise: { type: 'string' },
+    'fail-on': { type: 'string', multiple: true },
+    seed: { type: 'string' },
+    width: { type: 'string' },
+    service: { type: 'string' },
+    since: { type: 'string' },
+    limit: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    timeout: { type: 'string' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+  });
+  if (parsed === undefined) return EXIT_OK;
+  const { values, positionals } = parsed;
   const path = positionals[0];
   if (path === undefined) throw new UsageError('missing FILE or URL: say which spans to summarise, like `deferred-span summary spans.ndjson`. Run `deferred-span summary --help` for more.');
   if (positionals.length > 1) throw new UsageError(`one FILE at a time, got ${positionals.length}: ${positionals.join(' ')}; to set two runs side by side use --compare OTHER_FILE`);
@@ -298,16 +277,13 @@ async function summary(args: readonly string[], io: CliIo): Promise<number> {
     width = Number(values.width);
     if (!Number.isInteger(width) || width < 40) throw new UsageError(`--width: expected a whole number of columns, at least 40, got "${values.width}"`);
   }
-  const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
-  const anyUrl = isUrl(path) || (comparing && isUrl(values.compare!));
+  const anyUrl = isZipkinUrl(path) || (comparing && isZipkinUrl(values.compare!));
   if (!anyUrl) {
     for (const option of ['service', 'since', 'limit', 'max-bytes', 'timeout'] as const) {
       if (values[option] !== undefined) throw new UsageError(`--${option} works with a Zipkin URL only; a file is read whole, as it streams`);
     }
   }
-  const query: { maxBytes?: number; timeoutMillis?: number } = {};
-  if (typeof values['max-bytes'] === 'string') query.maxBytes = parseSize(values['max-bytes']);
-  if (typeof values.timeout === 'string') query.timeoutMillis = parseTimeout(values.timeout);
+  const query = parseQueryOptions(values);
   const window: ZipkinWindow = {
     service: values.service,
     sinceMillis: parseSince(values.since ?? DEFAULT_SINCE),
@@ -316,7 +292,7 @@ async function summary(args: readonly string[], io: CliIo): Promise<number> {
   };
   const problems = new ProblemReport(io);
   const read = (source: string): Promise<SourceSummary> =>
-    isUrl(source) ? summarizeZipkin(source, window, problems, comparing) : summarizeFile(source, problems, comparing);
+    isZipkinUrl(source) ? summarizeZipkin(source, window, problems, comparing) : summarizeFile(source, problems, comparing);
   const base = await read(path);
   const other = comparing ? await read(values.compare!) : undefined;
   problems.finish();

@@ -1,33 +1,22 @@
 // `deferred-span view`: one trace as a waterfall, from an NDJSON span file or a Zipkin server.
-import { parseArgs } from 'node:util';
-import { scanSpanFile, type SpanProblem } from '../read/span-file.js';
+import type { SpanProblem } from '../read/span-file.js';
 import { drawWaterfall, moreSpansLine, printable, TraceTreeBuilder, type TraceTree } from '../read/waterfall.js';
-import {
-  CredentialRedactor,
-  DEFAULT_MAX_BYTES,
-  DEFAULT_TIMEOUT_MILLIS,
-  fetchRecentTraces,
-  fetchTrace,
-  urlCredentials,
-  ZipkinQueryError,
-  type ZipkinQueryOptions,
-} from '../read/zipkin-query.js';
+import { CredentialRedactor, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MILLIS, fetchRecentTraces, fetchTrace, urlCredentials, type ZipkinQueryOptions } from '../read/zipkin-query.js';
 import type { ZipkinSpan } from '../model/zipkin-span.js';
 import { useColour } from './colour.js';
 import type { CliCommand } from './command.js';
 import { NothingError, UsageError } from './errors.js';
 import { EXIT_OK, EXIT_SKIPPED, EXIT_STATUS_HELP } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { parseCommandArgs } from './parse-args.js';
+import { parseCommandArgs, parseLimit } from './parse-args.js';
 import { ProblemReport } from './problem-report.js';
-import { describeReadError, noValidSpan } from './span-file-messages.js';
+import { noValidSpan, scanSpanFileOrNothing } from './span-file-messages.js';
+import { isZipkinUrl, parseQueryOptions, redactUrl, refuseQueryOptionsForFile, rethrowQueryError } from './zipkin-options.js';
 
 /** Spans drawn unless `--limit` says otherwise: a few screens, and quick on a trace of millions. */
 const DEFAULT_LIMIT = 500;
 /** Lines written per call when a waterfall is long: no one string holds a million rows. */
 const LINES_PER_WRITE = 1000;
-/** The longest `--timeout`: what a timer can wait (2^31 - 1 ms). */
-const MAX_TIMEOUT_SECONDS = 2_147_483;
 
 const VIEW_HELP = `Usage: deferred-span view FILE|URL [options]
 
@@ -93,13 +82,7 @@ type FileReader = (onSpan: (span: ZipkinSpan, line: number) => unknown, onProble
  * the file.
  */
 async function readTraceFromFile(path: string, wanted: string | undefined, problems: ProblemReport): Promise<ChosenTrace> {
-  const read: FileReader = async (onSpan, onProblem) => {
-    try {
-      return await scanSpanFile(path, onSpan, onProblem);
-    } catch (error) {
-      throw new NothingError(describeReadError(path, error));
-    }
-  };
+  const read: FileReader = (onSpan, onProblem) => scanSpanFileOrNothing(path, onSpan, onProblem);
   let builder: TraceTreeBuilder;
   let inTrace: (span: ZipkinSpan) => boolean;
   let note = '';
@@ -195,18 +178,6 @@ async function newestTraceInFile(path: string, read: FileReader, problems: Probl
   return { traceId, traces: traces.size, builder: traceId === first ? firstTrace : undefined };
 }
 
-/** The URL as shown in messages: without user name or password. */
-export function redactUrl(input: string): string {
-  try {
-    const u = new URL(input);
-    u.username = '';
-    u.password = '';
-    return u.href;
-  } catch {
-    return input;
-  }
-}
-
 /** The span with every secret taken out of its text, before any of it is cut to fit a column. */
 function redactSpan(span: ZipkinSpan, redact: CredentialRedactor): ZipkinSpan {
   const r = (s: string): string => redact.text(s);
@@ -224,15 +195,6 @@ function earliest(spans: readonly ZipkinSpan[]): number {
   let min = Infinity;
   for (const s of spans) if (s.timestamp !== undefined && s.timestamp < min) min = s.timestamp;
   return min;
-}
-
-/** What to change when a query failed for a reason the options govern. */
-export function queryHint(error: ZipkinQueryError, query: ZipkinQueryOptions): string {
-  if (error.reason === 'timeout') return '; if Zipkin is only slow, allow it more with --timeout SECONDS';
-  if (error.reason === 'too-large') {
-    return `; allow more with --max-bytes (now ${query.maxBytes ?? DEFAULT_MAX_BYTES} bytes), or ask for less with --trace ID or --service NAME`;
-  }
-  return '';
 }
 
 async function readTraceFromZipkin(
@@ -270,11 +232,7 @@ async function readTraceFromZipkin(
       note = `newest trace from ${url}; pick another with --trace ID`;
     }
   } catch (error) {
-    if (error instanceof ZipkinQueryError) {
-      if (error.reason === 'bad-url') throw new UsageError(error.message);
-      throw new NothingError(error.message + queryHint(error, query));
-    }
-    throw error;
+    rethrowQueryError(error, query);
   }
   const clean = redact.empty ? spans : spans.map((s) => redactSpan(s, redact));
   const builder = new TraceTreeBuilder();
@@ -282,58 +240,19 @@ async function readTraceFromZipkin(
   return { tree: builder.build(), spansFor: async () => (o) => clean[o]!, note };
 }
 
-/** `--limit`: a count of spans, or no limit for 0 and `all`. */
-function parseLimit(text: string): number {
-  const t = text.trim().toLowerCase();
-  if (t === 'all') return Infinity;
-  const n = Number(t);
-  if (t === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`--limit: expected a whole number of spans to draw, or 0 or "all" for every span, got "${text}"`);
-  return n === 0 ? Infinity : n;
-}
-
-const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
-
-/** `--max-bytes`: bytes, or a number with a binary unit (`64MiB`, `512k`); `list` takes it too. */
-export function parseSize(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
-  const n = m === null || unit === undefined ? NaN : Math.floor(Number(m[1]) * unit);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-bytes: expected a size of at least 1 byte, like 1048576 or 64MiB (units: KiB, MiB, GiB), got "${text}"`);
-  return n;
-}
-
-/** `--timeout`: seconds, fractions allowed, as milliseconds; `list` takes it too. */
-export function parseTimeout(text: string): number {
-  const n = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(`--timeout: expected a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SECONDS}, like 10 or 0.5, got "${text}"`);
-  }
-  return Math.max(1, Math.ceil(n * 1000));
-}
-
 async function view(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('view', () =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        trace: { type: 'string' },
-        service: { type: 'string' },
-        limit: { type: 'string' },
-        width: { type: 'string' },
-        'max-bytes': { type: 'string' },
-        timeout: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help === true) {
-    io.stdout.write(VIEW_HELP + '\n');
-    return EXIT_OK;
-  }
+  const parsed = parseCommandArgs(viewCommand, args, io, {
+    trace: { type: 'string' },
+    service: { type: 'string' },
+    limit: { type: 'string' },
+    width: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    timeout: { type: 'string' },
+    color: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+  });
+  if (parsed === undefined) return EXIT_OK;
+  const { values, positionals } = parsed;
   const source = positionals[0];
   if (source === undefined) throw new UsageError('missing FILE or URL: say which spans to draw, like `deferred-span view spans.ndjson`. Run `deferred-span view --help` for more.');
   if (positionals.length > 1) throw new UsageError(`one FILE or URL at a time, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -348,16 +267,12 @@ async function view(args: readonly string[], io: CliIo): Promise<number> {
     width = Number(values.width);
     if (!Number.isInteger(width) || width < 60) throw new UsageError(`--width: expected a whole number of columns, at least 60, got "${values.width}"`);
   }
-  const limit = typeof values.limit === 'string' ? parseLimit(values.limit) : DEFAULT_LIMIT;
-  const query: { maxBytes?: number; timeoutMillis?: number } = {};
-  if (typeof values['max-bytes'] === 'string') query.maxBytes = parseSize(values['max-bytes']);
-  if (typeof values.timeout === 'string') query.timeoutMillis = parseTimeout(values.timeout);
-  const isUrl = /^https?:\/\//i.test(source);
+  const limit = typeof values.limit === 'string' ? parseLimit(values.limit, 'spans to draw', 'every span') : DEFAULT_LIMIT;
+  const query = parseQueryOptions(values);
+  const isUrl = isZipkinUrl(source);
   if (!isUrl) {
     if (typeof values.service === 'string') throw new UsageError('--service works with a Zipkin URL only; for a file, pick the trace with --trace ID');
-    for (const [option, given] of [['--max-bytes', query.maxBytes], ['--timeout', query.timeoutMillis]] as const) {
-      if (given !== undefined) throw new UsageError(`${option} works with a Zipkin URL only; a file is read as it streams, whatever its size`);
-    }
+    refuseQueryOptionsForFile(query);
   }
   const problems = new ProblemReport(io);
   const { tree, spansFor, note } = isUrl

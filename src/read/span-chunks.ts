@@ -2,7 +2,7 @@
 // only as fast as the spans are taken, so a file of any size needs memory for a few chunks only.
 import { createReadStream } from 'node:fs';
 import type { ZipkinSpan } from '../model/zipkin-span.js';
-import type { SpanProblem } from './span-file.js';
+import { checkSpanLine, type SpanProblem } from './span-file.js';
 
 /** One chunk of valid spans, with how far into the file it reaches. */
 export interface SpanChunk {
@@ -53,33 +53,11 @@ export async function* spanChunks(
   let spans: ZipkinSpan[] = [];
   let chars = 0;
   const skip = (line: number, message: string): void => onProblem({ line, message });
+  const onSpan = (span: ZipkinSpan): void => void spans.push(span);
   try {
     for await (const raw of lines) {
-      n++;
       chars += raw.length + 1;
-      const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      const first = text.charCodeAt(0);
-      if (first !== 0x7b && first !== 0x5b && text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        skip(n, `not JSON (${(error as Error).message})`);
-        continue;
-      }
-      if (Array.isArray(value)) {
-        const bad: string[] = [];
-        for (let i = 0; i < value.length; i++) {
-          const parsed = parseSpan(value[i]);
-          if (parsed.ok) spans.push(parsed.span);
-          else bad.push(`item ${i}: ${parsed.message}`);
-        }
-        if (bad.length > 0) skip(n, bad.length === 1 ? bad[0]! : `${bad[0]!} (and ${bad.length - 1} more items of this line)`);
-      } else {
-        const parsed = parseSpan(value);
-        if (parsed.ok) spans.push(parsed.span);
-        else skip(n, parsed.message);
-      }
+      checkSpanLine(parseSpan, raw, ++n, onSpan, skip);
       if (spans.length >= chunkSpans || chars >= chunkChars) {
         const chunk: SpanChunk = { spans, bytesRead: stream.bytesRead, chars, line: n, last: false };
         spans = [];

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { ZipkinSpan } from '../model/zipkin-span.js';
+import type { parseSpan as ParseSpan } from '../model/zipkin-span-schema.js';
 
 /** A line (or array item) that was skipped, and why. */
 export interface SpanProblem {
@@ -26,6 +27,48 @@ const CHUNK_BYTES = 1 << 20;
 
 /** Problems kept with their text; later ones are only counted, so a garbage file cannot fill memory. */
 export const MAX_PROBLEMS_KEPT = 100;
+
+/**
+ * Checks line `n` of a span file (its end of line cut off), the one rule of `scanSpanFile` and
+ * `spanChunks`: a leading BOM and blank lines ignored, each valid span (of a line's JSON array too)
+ * to `onSpan` until it returns `false`, a bad line to `skip`. `parseSpan` is passed in, as readers
+ * load the schema on their first read. Returns whether `onSpan` asked to stop.
+ */
+export function checkSpanLine(
+  parseSpan: typeof ParseSpan,
+  raw: string,
+  n: number,
+  onSpan: (span: ZipkinSpan, line: number) => unknown,
+  skip: (line: number, message: string) => void,
+): boolean {
+  const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  // A span line starts with `{` or `[`: only other lines need the blank check.
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b && text.trim() === '') return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    skip(n, `not JSON (${(error as Error).message})`);
+    return false;
+  }
+  if (Array.isArray(value)) {
+    // A line may hold a batch, as POST /api/v2/spans takes it: check each item.
+    const bad: string[] = [];
+    let stop = false;
+    for (let i = 0; i < value.length && !stop; i++) {
+      const parsed = parseSpan(value[i]);
+      if (parsed.ok) stop = onSpan(parsed.span, n) === false;
+      else bad.push(`item ${i}: ${parsed.message}`);
+    }
+    if (bad.length > 0) skip(n, bad.length === 1 ? bad[0]! : `${bad[0]!} (and ${bad.length - 1} more items of this line)`);
+    return stop;
+  }
+  const parsed = parseSpan(value);
+  if (parsed.ok) return onSpan(parsed.span, n) === false;
+  skip(n, parsed.message);
+  return false;
+}
 
 /**
  * Reads a file of spans line by line, calling `onSpan` for each valid one. Each line holds one
@@ -60,34 +103,9 @@ export async function scanSpanFile(
     skipped++;
     onProblem({ line, message });
   };
-  /** One line (its end of line cut off); false once `onSpan` has asked to stop. */
+  /** One line (its end of line cut off); sets `stop` once `onSpan` has asked to. */
   const onLine = (raw: string): void => {
-    n++;
-    const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    // A span line starts with `{` or `[`: only other lines need the blank check.
-    const first = text.charCodeAt(0);
-    if (first !== 0x7b && first !== 0x5b && text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      skip(n, `not JSON (${(error as Error).message})`);
-      return;
-    }
-    if (Array.isArray(value)) {
-      // A line may hold a batch, as POST /api/v2/spans takes it: check each item.
-      const bad: string[] = [];
-      for (let i = 0; i < value.length && !stop; i++) {
-        const parsed = parseSpan(value[i]);
-        if (parsed.ok) stop = onSpan(parsed.span, n) === false;
-        else bad.push(`item ${i}: ${parsed.message}`);
-      }
-      if (bad.length > 0) skip(n, bad.length === 1 ? bad[0]! : `${bad[0]!} (and ${bad.length - 1} more items of this line)`);
-      return;
-    }
-    const parsed = parseSpan(value);
-    if (parsed.ok) stop = onSpan(parsed.span, n) === false;
-    else skip(n, parsed.message);
+    stop = checkSpanLine(parseSpan, raw, ++n, onSpan, skip);
   };
   /** A piece of text between two `\n`: lines end at `\n`, `\r\n` or a lone `\r`, as readline's do. */
   const onPiece = (piece: string): void => {
