@@ -218,7 +218,6 @@ export class DeliveryEngine implements Sink {
 
   /** The disk spool; undefined without one, or when it could not be opened (spans then stay in memory). */
   readonly #spool: Spool | undefined;
-  readonly #spoolWanted: boolean;
   /** How long a span may wait for its batch: with a write-ahead spool, at most half the fsync interval. */
   readonly #waitMillis: number;
   #spooled = 0;
@@ -245,7 +244,6 @@ export class DeliveryEngine implements Sink {
     this.#maxBatchSpans = options.maxBatchSpans;
     this.#updateByteRoom();
     const spool = options.spool;
-    this.#spoolWanted = spool !== undefined;
     this.#waitMillis = spool?.always === true ? Math.min(options.flushIntervalMillis, Math.max(1, Math.floor(spool.fsyncMillis / 2))) : options.flushIntervalMillis;
     // Opened now, synchronously: a write-ahead must come before the first batch is sent.
     this.#spool = spool === undefined || transport.encode === undefined ? undefined : this.#openSpool(spool);
@@ -500,10 +498,8 @@ export class DeliveryEngine implements Sink {
       } else {
         if (spool?.hasUnread === true && (!packable || spool.always || (this.#diskTurn = !this.#diskTurn))) batch = this.#fromSpool(spool);
         if (batch === undefined) {
-          if (!packable) {
-            if (spool?.hasUnread === true) continue; // a corrupt record was skipped: the next one
-            break;
-          }
+          // (The spool's read() skips corrupt records itself: nothing is left unread here.)
+          if (!packable) break;
           batch = this.#pack();
           if (batch === undefined || (spool?.always === true && !this.#writeAhead(spool, batch))) continue;
         }
@@ -841,7 +837,8 @@ export class DeliveryEngine implements Sink {
       dropped: { ...this.#dropped },
       lastError: this.#lastError,
     };
-    if (this.#spoolWanted) {
+    // Asked for, even when it could not be opened: the counts say so.
+    if (this.#o.spool !== undefined) {
       stats.dropped.spoolFull = this.#spoolFull;
       stats.spooled = this.#spooled;
       stats.replayed = this.#replayed;

@@ -1,8 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { ErrorHandler } from '../model/diagnostics.js';
-import { boolean, INVALID, integer, nonEmptyString, oneOf, optional, parseOptions, rule, withDefault, type Checked, type Rule } from '../model/option-rules.js';
+import { boolean, INVALID, integer, nonEmptyString, oneOf, optional, parseOptions, rule, withDefault, type Output, type Rule } from '../model/option-rules.js';
 import { checkBackoff, deliveryOptionsShape, type DeliveringSinkOptions } from './delivery-options.js';
-import type { SpoolSettings } from './spool.js';
 
 /** Zipkin's Kafka collector reads this topic unless told otherwise (`KAFKA_TOPIC`). */
 export const DEFAULT_KAFKA_TOPIC = 'zipkin';
@@ -62,33 +60,6 @@ export interface KafkaSinkOptions extends Omit<DeliveringSinkOptions, 'maxBatchB
   readonly sasl?: KafkaSaslOptions;
 }
 
-/** Options after validation, with defaults applied. */
-export interface ResolvedKafkaSinkOptions {
-  brokers: string[];
-  topic: string;
-  encoding: 'json' | 'proto3';
-  compression: 'gzip' | 'none';
-  clientId: string;
-  maxMessageBytes: number;
-  allowAutoTopicCreation: boolean;
-  ssl: boolean | ConnectionOptions | undefined;
-  sasl: KafkaSaslOptions | undefined;
-  timeoutMillis: number;
-  maxBatchSpans: number;
-  flushIntervalMillis: number;
-  maxQueueSpans: number;
-  maxQueueBytes: number;
-  maxInFlight: number;
-  maxRetries: number;
-  initialBackoffMillis: number;
-  maxBackoffMillis: number;
-  jitter: number;
-  onError: ErrorHandler | undefined;
-  warnings: boolean;
-  /** The engine's bound on a batch's bytes: `maxMessageBytes`. */
-  maxBatchBytes: number;
-  spool: SpoolSettings | undefined;
-}
 
 /** `host:port`, a name or an IPv4 address, or `[v6]:port`. */
 const BROKER = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
@@ -161,39 +132,17 @@ const shape = {
   maxBatchBytes: notHere,
 };
 
-function checkAcross(o: Checked<typeof shape>, problems: string[]): void {
-  checkBackoff(o, problems);
-}
+/**
+ * Options after validation, with defaults applied: the shape's, and the engine's bound on a
+ * batch's bytes, `maxBatchBytes`, which is `maxMessageBytes`.
+ */
+export type ResolvedKafkaSinkOptions = Omit<Output<typeof shape>, 'maxBatchBytes'> & { maxBatchBytes: number };
 
 /**
  * Validates `kafkaSink` options and applies the defaults.
  * @throws {OptionsError} naming each bad option, e.g. `brokers: expected the bootstrap brokers as host:port strings`.
  */
 export function resolveKafkaSinkOptions(input: unknown): ResolvedKafkaSinkOptions {
-  const o = parseOptions('kafkaSink', shape, input, checkAcross);
-  return {
-    brokers: o.brokers,
-    topic: o.topic,
-    encoding: o.encoding,
-    compression: o.compression,
-    clientId: o.clientId,
-    maxMessageBytes: o.maxMessageBytes,
-    allowAutoTopicCreation: o.allowAutoTopicCreation,
-    ssl: o.ssl,
-    sasl: o.sasl,
-    timeoutMillis: o.timeoutMillis,
-    maxBatchSpans: o.maxBatchSpans,
-    flushIntervalMillis: o.flushIntervalMillis,
-    maxQueueSpans: o.maxQueueSpans,
-    maxQueueBytes: o.maxQueueBytes,
-    maxInFlight: o.maxInFlight,
-    maxRetries: o.maxRetries,
-    initialBackoffMillis: o.initialBackoffMillis,
-    maxBackoffMillis: o.maxBackoffMillis,
-    jitter: o.jitter,
-    onError: o.onError,
-    warnings: o.warnings,
-    maxBatchBytes: o.maxMessageBytes,
-    spool: o.spool,
-  };
+  const o = parseOptions('kafkaSink', shape, input, checkBackoff);
+  return { ...o, maxBatchBytes: o.maxMessageBytes };
 }

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openS
 import { join, resolve } from 'node:path';
 import type { DiagnosticKind } from '../model/diagnostic-kinds.js';
 import { releaseLock, takeLock } from './spool-lock.js';
-import { checksumHolds, HEADER_BYTES, readHeader, recordHeader, segmentId, segmentName } from './spool-segment.js';
+import { checksumHolds, HEADER_BYTES, readHeader, recordHeader, segmentId, segmentName, type HeaderRead } from './spool-segment.js';
 
 /**
  * The disk spool of a delivery engine: encoded batches in append-only segment files, replayed
@@ -37,10 +37,8 @@ export interface Segment {
   readonly path: string;
   /** Written by this process (its record counts are known exactly). */
   readonly own: boolean;
-  /** Bytes of whole records (own), or of the file (an earlier run's, read as found). */
+  /** Bytes of the file: whole records (own), or as found, torn tails included (an earlier run's). What counts against maxBytes. */
   size: number;
-  /** Bytes on disk, torn tails included: what counts against maxBytes. */
-  fileBytes: number;
   /** Where the next unread record starts. */
   readAt: number;
   /** Records read (or sent from memory) whose batches are not done yet. */
@@ -146,7 +144,7 @@ export class Spool {
         this.#unlink(path);
         continue;
       }
-      this.#segments.push({ id, path, own: false, size, fileBytes: size, readAt: 0, outstanding: 0, unreadSpans: 0, sealed: true, deleted: false, readFd: undefined });
+      this.#segments.push({ id, path, own: false, size, readAt: 0, outstanding: 0, unreadSpans: 0, sealed: true, deleted: false, readFd: undefined });
       this.#bytes += size;
       this.#unreadBytes += size;
     }
@@ -170,11 +168,6 @@ export class Spool {
     return !this.#broken && !this.#closed;
   }
 
-  /** Bytes of the spool's segment files. */
-  get bytes(): number {
-    return this.#bytes;
-  }
-
   /**
    * Appends a record of `count` spans. With `take`, when nothing older waits on disk, the record is
    * handed back to be sent now (it is then in hand, not unread). 'full': no room under maxBytes
@@ -196,7 +189,6 @@ export class Spool {
       return 'failed';
     }
     segment.size += length;
-    segment.fileBytes = segment.size;
     this.#bytes += length;
     this.#dirty = true;
     if (take && this.#unreadBytes === 0) {
@@ -228,10 +220,7 @@ export class Spool {
     const at = segment.readAt;
     try {
       segment.readFd ??= openSync(segment.path, 'r');
-      const h = Buffer.allocUnsafe(HEADER_BYTES);
-      const got = readFully(segment.readFd, h, at);
-      // Fewer header bytes than asked means the file ends there.
-      const header = readHeader(h, Math.min(segment.size - at, got < HEADER_BYTES ? got : Infinity));
+      const header = headerAt(segment.readFd, Buffer.allocUnsafe(HEADER_BYTES), at, segment.size);
       if ('problem' in header) return this.#corrupt(segment, header.problem);
       const body = Buffer.allocUnsafe(header.bodyBytes);
       if (readFully(segment.readFd, body, at + HEADER_BYTES) < body.length) return this.#corrupt(segment, 'a torn record (the file is shorter than it was)');
@@ -305,7 +294,7 @@ export class Spool {
     segment.deleted = true;
     if (segment.readFd !== undefined) closeQuietly(segment.readFd);
     segment.readFd = undefined;
-    this.#bytes -= segment.fileBytes;
+    this.#bytes -= segment.size;
     this.#unreadBytes -= segment.size - segment.readAt;
     this.#segments = this.#segments.filter((s) => s !== segment);
     if (segment === this.#active) this.#closeActive();
@@ -356,8 +345,7 @@ export class Spool {
       segment.readFd ??= openSync(segment.path, 'r');
       const h = Buffer.allocUnsafe(HEADER_BYTES);
       while (at < segment.size) {
-        const got = readFully(segment.readFd, h, at);
-        const header = readHeader(h, Math.min(segment.size - at, got < HEADER_BYTES ? got : Infinity));
+        const header = headerAt(segment.readFd, h, at, segment.size);
         if ('problem' in header) break;
         spans += header.count;
         at += HEADER_BYTES + header.bodyBytes;
@@ -374,7 +362,7 @@ export class Spool {
     const id = this.#nextId++;
     const path = join(this.#dir, segmentName(id));
     const fd = openSync(path, 'ax');
-    const segment: Segment = { id, path, own: true, size: 0, fileBytes: 0, readAt: 0, outstanding: 0, unreadSpans: 0, sealed: false, deleted: false, readFd: undefined };
+    const segment: Segment = { id, path, own: true, size: 0, readAt: 0, outstanding: 0, unreadSpans: 0, sealed: false, deleted: false, readFd: undefined };
     this.#writeFd = fd;
     this.#active = segment;
     this.#segments.push(segment);
@@ -490,6 +478,13 @@ function readFully(fd: number, buf: Buffer, position: number): number {
     got += n;
   }
   return got;
+}
+
+/** The header of the record at `at` of a file of `size` bytes, read into `h`. */
+function headerAt(fd: number, h: Buffer, at: number, size: number): HeaderRead {
+  const got = readFully(fd, h, at);
+  // Fewer header bytes than asked means the file ends there.
+  return readHeader(h, Math.min(size - at, got < HEADER_BYTES ? got : Infinity));
 }
 
 function closeQuietly(fd: number): void {

@@ -1,7 +1,5 @@
-import type { ErrorHandler } from '../model/diagnostics.js';
-import { INVALID, oneOf, optional, parseOptions, recordOf, rule, type Checked, type Rule } from '../model/option-rules.js';
+import { INVALID, oneOf, optional, parseOptions, recordOf, rule, type Checked, type Output, type Rule } from '../model/option-rules.js';
 import { checkBackoff, deliveryOptionsShape, type DeliveringSinkOptions } from './delivery-options.js';
-import type { SpoolSettings } from './spool.js';
 
 /** Where spans go when neither `url` nor `OTEL_EXPORTER_ZIPKIN_ENDPOINT` says otherwise. */
 export const DEFAULT_ZIPKIN_URL = 'http://localhost:9411/api/v2/spans';
@@ -79,28 +77,6 @@ export interface ZipkinHttpSinkOptions extends DeliveringSinkOptions {
   readonly encoding?: 'json' | 'proto3';
 }
 
-/** Options after validation, with defaults applied. */
-export interface ResolvedZipkinHttpSinkOptions {
-  url: URL;
-  headers: Record<string, string>;
-  timeoutMillis: number;
-  maxBatchSpans: number;
-  maxBatchBytes: number;
-  flushIntervalMillis: number;
-  maxQueueSpans: number;
-  maxQueueBytes: number;
-  maxInFlight: number;
-  maxRetries: number;
-  initialBackoffMillis: number;
-  maxBackoffMillis: number;
-  jitter: number;
-  ca: Array<string | Buffer> | undefined;
-  compression: 'gzip' | 'none';
-  encoding: 'json' | 'proto3';
-  onError: ErrorHandler | undefined;
-  warnings: boolean;
-  spool: SpoolSettings | undefined;
-}
 
 const headerName = {
   test: (name: string) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name),
@@ -133,6 +109,14 @@ const shape = {
   ca: optional(ca),
   compression: optional(oneOf(['gzip', 'none'], "expected 'gzip' or 'none' (the default is 'none' on loopback, else 'gzip')")),
   encoding: optional(oneOf(['json', 'proto3'], "expected 'json' (the default) or 'proto3'")),
+};
+
+/** Options after validation, with defaults applied: the URL resolved, compression and encoding decided. */
+export type ResolvedZipkinHttpSinkOptions = Omit<Output<typeof shape>, 'url' | 'headers' | 'compression' | 'encoding'> & {
+  url: URL;
+  headers: Record<string, string>;
+  compression: 'gzip' | 'none';
+  encoding: 'json' | 'proto3';
 };
 
 /** Whether a URL's host is this machine: there, compressing costs CPU and saves nothing. */
@@ -172,24 +156,10 @@ export function resolveZipkinHttpSinkOptions(input: unknown): ResolvedZipkinHttp
   const raw = o.url ?? zipkinUrlFromEnvironment() ?? DEFAULT_ZIPKIN_URL;
   const url = spansUrl(new URL(raw));
   return {
+    ...o,
     url,
     headers: { ...o.headers },
-    timeoutMillis: o.timeoutMillis,
-    maxBatchSpans: o.maxBatchSpans,
-    maxBatchBytes: o.maxBatchBytes,
-    flushIntervalMillis: o.flushIntervalMillis,
-    maxQueueSpans: o.maxQueueSpans,
-    maxQueueBytes: o.maxQueueBytes,
-    maxInFlight: o.maxInFlight,
-    maxRetries: o.maxRetries,
-    initialBackoffMillis: o.initialBackoffMillis,
-    maxBackoffMillis: o.maxBackoffMillis,
-    jitter: o.jitter,
-    ca: o.ca,
     compression: o.compression ?? (isLoopbackUrl(url) ? 'none' : 'gzip'),
     encoding: o.encoding ?? 'json',
-    onError: o.onError,
-    warnings: o.warnings,
-    spool: o.spool,
   };
 }

@@ -2,7 +2,7 @@ import { encodeNdjson, encodeSpans, localJson, microsText, recordJson, siteJson,
 import { RecordingSpan, type Site, type SpanExtra, type TracerCore } from '../record/span.js';
 import type { Endpoint } from '../model/endpoint.js';
 import type { Annotation, SpanRecord } from '../model/span-record.js';
-import { PAIRWISE_MAX, repeats } from './unique-annotations.js';
+import { isRepeat, PAIRWISE_MAX } from './unique-annotations.js';
 
 /**
  * The same JSON as `encodeSpans` and `encodeNdjson`, written straight into bytes. A sink sends
@@ -541,26 +541,14 @@ function putEndpoint(p: number, e: Endpoint): number {
   return p;
 }
 
-
 /** `,"annotations":[…]` as `annotationsJson` writes it: Zipkin's model says annotations are unique items. */
 function putAnnotations(p: number, events: readonly Annotation[]): number {
   const n = events.length;
   if (n === 0) return putWords(p, W_NO_ANNOTATIONS);
-  let seen: Set<string> | undefined;
-  if (n > PAIRWISE_MAX) seen = new Set();
+  const seen = n > PAIRWISE_MAX ? new Set<string>() : undefined;
   for (let i = 0; i < n; i++) {
+    if (isRepeat(events, i, seen)) continue;
     const a = events[i]!;
-    if (i > 0) {
-      if (seen === undefined) {
-        if (repeats(events, i)) continue;
-      } else {
-        const key = a.timestamp + ' ' + a.value;
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-    } else if (seen !== undefined) {
-      seen.add(a.timestamp + ' ' + a.value);
-    }
     p = putMicros(putWords(p, i === 0 ? W_ANNOTATIONS : W_NEXT_ANNOTATION), a.timestamp);
     p = putJsonChars(putWords(p, W_VALUE), a.value);
     view.setUint16(p, QUOTE_CLOSE_BRACE, true);

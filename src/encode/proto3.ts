@@ -3,7 +3,7 @@ import { RecordingSpan, type Site, type SpanExtra, type TracerCore } from '../re
 import type { Endpoint } from '../model/endpoint.js';
 import type { Annotation, SpanRecord } from '../model/span-record.js';
 import type { ZipkinSpan } from '../model/zipkin-span.js';
-import { PAIRWISE_MAX, repeats } from './unique-annotations.js';
+import { isRepeat, PAIRWISE_MAX } from './unique-annotations.js';
 
 /**
  * Zipkin's proto3 `ListOfSpans` (zipkin.proto, what `POST /api/v2/spans` takes as
@@ -420,7 +420,6 @@ function putEndpoint(p: number, key: number, e: Endpoint): number {
 
 // ---- Annotations and tags ----
 
-
 /** One annotation: its timestamp (fixed64) and value. */
 function putAnnotation(p: number, timestamp: number, value: string): number {
   room(p, 12);
@@ -435,17 +434,10 @@ function putAnnotation(p: number, timestamp: number, value: string): number {
 /** The annotations, without repeats (Zipkin's model says they are unique items). */
 function putAnnotations(p: number, events: readonly Annotation[]): number {
   const n = events.length;
-  let seen: Set<string> | undefined;
-  if (n > PAIRWISE_MAX) seen = new Set();
+  const seen = n > PAIRWISE_MAX ? new Set<string>() : undefined;
   for (let i = 0; i < n; i++) {
+    if (isRepeat(events, i, seen)) continue;
     const a = events[i]!;
-    if (seen !== undefined) {
-      const key = a.timestamp + ' ' + a.value;
-      if (seen.has(key)) continue;
-      seen.add(key);
-    } else if (i > 0 && repeats(events, i)) {
-      continue;
-    }
     p = putAnnotation(p, a.timestamp, a.value);
   }
   return p;
