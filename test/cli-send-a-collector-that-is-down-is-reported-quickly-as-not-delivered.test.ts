@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { EXIT_NOT_DELIVERED } from '../src/cli/exit-codes.js';
 import { runCli } from './fixtures/cli-run.js';
 import { tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
+import { freePort } from './fixtures/http-collector.js';
 
 test('a collector that is down: every span is counted as not delivered, with the reason, in bounded time, exit 5 (EXIT_NOT_DELIVERED)', async () => {
   // A port that was free a moment ago: nothing listens there.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const port = await freePort();
   // Enough spans for several batches: the first that fails its retries stops the rest.
   const file = writeSpanFile(tempFolder(), 'run.ndjson', traceSpans(5000));
   const started = Date.now();

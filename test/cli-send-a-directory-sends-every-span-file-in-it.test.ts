@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { runCli } from './fixtures/cli-run.js';
-import { tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
-import { fakeCollector, type FakeCollector } from './fixtures/http-collector.js';
+import { collectorForFile, tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
 
-let collector: FakeCollector;
-before(async () => {
-  collector = await fakeCollector();
-});
-after(() => collector.stop());
+const collector = await collectorForFile();
 
 test('a DIR sends each *.ndjson and *.json file in it, and nothing else there', async () => {
   const dir = tempFolder();

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from './fixtures/cli-run.js';
-import { tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
-import { getTrace, waitFor, zipkinSkip, zipkinUrl, type ZipkinSpanJson } from './helpers/zipkin.js';
-
-const byId = (spans: readonly ZipkinSpanJson[]): ZipkinSpanJson[] => [...spans].sort((a, b) => a.id.localeCompare(b.id));
+import { byId, tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
+import { getTrace, waitFor, zipkinSkip, zipkinUrl } from './helpers/zipkin.js';
 
 test('send FILE --to Zipkin stores every span of the file, field by field as written', { skip: zipkinSkip() }, async () => {
   const spans = traceSpans(25);

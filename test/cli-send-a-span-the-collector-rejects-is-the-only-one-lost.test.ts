@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { EXIT_NOT_DELIVERED } from '../src/cli/exit-codes.js';
 import { runCli } from './fixtures/cli-run.js';
-import { tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
-import { fakeCollector, type FakeCollector } from './fixtures/http-collector.js';
+import { collectorForFile, tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
 
 const spans = traceSpans(300);
 const bad = spans[137]!.id;
-let collector: FakeCollector;
-before(async () => {
-  // As Zipkin does for a span it cannot take: the whole batch is refused with a 400.
-  collector = await fakeCollector((req) => (req.spans.some((s) => s.id === bad) ? { status: 400, body: `span ${bad} is invalid` } : { status: 202 }));
-});
-after(() => collector.stop());
+// As Zipkin does for a span it cannot take: the whole batch is refused with a 400.
+const collector = await collectorForFile((req) => (req.spans.some((s) => s.id === bad) ? { status: 400, body: `span ${bad} is invalid` } : { status: 202 }));
 
 test('a collector that answers 400 to batches holding one span: the batch is bisected and only that span is rejected', async () => {
   const file = writeSpanFile(tempFolder(), 'run.ndjson', spans);

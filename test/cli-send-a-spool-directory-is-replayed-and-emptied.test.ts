@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { zipkinHttpSink } from '../src/deliver/zipkin-http.js';
 import { zipkinSpanRecord } from '../src/read/zipkin-span-record.js';
 import { runCli } from './fixtures/cli-run.js';
-import { tempFolder, traceSpans } from './fixtures/cli-send.js';
-import { fakeCollector, type FakeCollector } from './fixtures/http-collector.js';
+import { collectorForFile, tempFolder, traceSpans } from './fixtures/cli-send.js';
 
-let collector: FakeCollector;
-before(async () => {
-  collector = await fakeCollector();
-});
-after(() => collector.stop());
+const collector = await collectorForFile();
 
 test('a spool directory (a sink\'s spool.dir) is replayed to the collector, every span once, and its segments deleted', async () => {
   const dir = tempFolder();

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { runCli } from './fixtures/cli-run.js';
-import { tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
-import { fakeCollector, type FakeCollector } from './fixtures/http-collector.js';
+import { collectorForFile, tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
 
-let collector: FakeCollector;
-before(async () => {
-  collector = await fakeCollector();
-});
-after(() => collector.stop());
+const collector = await collectorForFile();
 
 test('bad lines are skipped and named with file:line, the good ones sent, and the exit status says input was skipped', async () => {
   const spans = traceSpans(4);

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { runCli } from './fixtures/cli-run.js';
-import { tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
-import { fakeCollector, type FakeCollector } from './fixtures/http-collector.js';
+import { collectorForFile, tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
 
-let collector: FakeCollector;
-before(async () => {
-  collector = await fakeCollector();
-});
-after(() => collector.stop());
+const collector = await collectorForFile();
 
 test('without --to, spans go to OTEL_EXPORTER_ZIPKIN_ENDPOINT (a base URL gets /api/v2/spans)', async () => {
   const spans = traceSpans(5);

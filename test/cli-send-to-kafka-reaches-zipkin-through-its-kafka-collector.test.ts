@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from './fixtures/cli-run.js';
-import { tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
+import { byId, tempFolder, traceSpans, writeSpanFile } from './fixtures/cli-send.js';
 import { kafkaBootstrap, kafkaSkip, THROUGH_KAFKA } from './helpers/kafka.js';
-import { getTrace, waitFor, type ZipkinSpanJson } from './helpers/zipkin.js';
-
-const byId = (spans: readonly ZipkinSpanJson[]): ZipkinSpanJson[] => [...spans].sort((a, b) => a.id.localeCompare(b.id));
+import { getTrace, waitFor } from './helpers/zipkin.js';
 
 test('send FILE --to kafka://broker/zipkin produces the spans for Zipkin\'s Kafka collector, which stores them as written', { skip: kafkaSkip({ zipkin: true }) }, async () => {
   const spans = traceSpans(30);

@@ -66,6 +66,7 @@ test('the exact and normal p-values agree where both apply (30 spans a side)', (
 
 test('Hodges-Lehmann and the k-th difference equal a brute-force listing of every difference', () => {
   const r = seededRandom(9);
+  let intervals = 0;
   for (let trial = 0; trial < 20; trial++) {
     const a = sorted(Array.from({ length: 3 + Math.floor(r() * 40) }, () => Math.round(r() * 500)));
     const b = sorted(Array.from({ length: 3 + Math.floor(r() * 40) }, () => Math.round(r() * 500 + 50)));
@@ -75,8 +76,13 @@ test('Hodges-Lehmann and the k-th difference equal a brute-force listing of ever
     const median = m % 2 === 1 ? diffs[(m - 1) / 2]! : (diffs[m / 2 - 1]! + diffs[m / 2]!) / 2;
     const hl = hodgesLehmann(a, b)!;
     assert.equal(hl.shift, median);
-    if (hl.low !== null) assert.ok(hl.low <= hl.shift && hl.shift <= hl.high!);
+    if (hl.low !== null) {
+      assert.ok(hl.low <= hl.shift && hl.shift <= hl.high!);
+      intervals++;
+    }
   }
+  // The interval check above must have run: samples this size have one.
+  assert.equal(intervals, 20, 'every trial had an interval to check');
   assert.equal(hodgesLehmann([10, 20, 30], [15, 25, 35])!.shift, 5);
   // Fractional durations: differences are compared as computed, so none is lost to rounding.
   assert.equal(kthDifference([0.1, 0.2, 0.3], [0.15, 0.25, 0.35], 5), 0.25 - 0.2);

@@ -4,7 +4,8 @@
 // its topic is read back with a consumer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freePort, ownBroker, ownBrokerSkip, readTopic } from './helpers/kafka.js';
+import { freePort } from './fixtures/http-collector.js';
+import { ownBroker, ownBrokerSkip, readTopic } from './helpers/kafka.js';
 import { uniqueServiceName, waitFor } from './helpers/zipkin.js';
 import { createTracer, type DiagnosticEvent } from '../src/index.js';
 import { kafkaSink } from '../src/deliver/kafka.js';

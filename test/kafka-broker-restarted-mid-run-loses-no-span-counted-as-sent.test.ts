@@ -4,10 +4,12 @@
 // are this test's own: stopping the run's broker would disturb the test files running beside it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { freePort, ownBroker, ownBrokerSkip, ownZipkin, THROUGH_KAFKA, zipkinJson } from './helpers/kafka.js';
+import { freePort } from './fixtures/http-collector.js';
+import { ownBroker, ownBrokerSkip, ownZipkin, THROUGH_KAFKA, zipkinJson } from './helpers/kafka.js';
 import { uniqueServiceName, waitFor, type ZipkinSpanJson } from './helpers/zipkin.js';
 import { createTracer, type DiagnosticEvent } from '../src/index.js';
 import { kafkaSink } from '../src/deliver/kafka.js';
+import { droppedTotal } from '../src/model/sink.js';
 
 const PER_TICK = 10;
 
@@ -54,7 +56,7 @@ test('a broker restarted mid-run: sends are retried in the background and every 
 
   const closed = await tracer.close({ timeoutMillis: 30_000 });
   const s = tracer.stats();
-  const dropped = s.dropped.queueFull + s.dropped.rejected + s.dropped.expired + s.dropped.sinkFailed;
+  const dropped = droppedTotal(s.dropped);
   t.diagnostic(`${ids.size} spans created, ${s.sent} sent, ${s.retried} retried, ${dropped} dropped; slowest tick of ${PER_TICK} spans ${slowest.toFixed(1)} ms; kinds ${[...new Set(events.map((e) => e.kind))].join(', ')}`);
   assert.equal(s.sent + dropped, ids.size, 'every span is counted once, as sent or dropped');
   assert.equal(closed.complete, true);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { kafkaBootstrap, kafkaSkip, readTopic } from './helpers/kafka.js';
 import { randomHexId, uniqueServiceName } from './helpers/zipkin.js';
-import { createTracer, type DiagnosticEvent } from '../src/index.js';
+import { createTracer, type DiagnosticEvent, type Tracer } from '../src/index.js';
 import { kafkaSink } from '../src/deliver/kafka.js';
 
 const TOPIC_LIMIT = 16_384;
@@ -29,6 +29,21 @@ async function createTopic(topic: string, maxMessageBytes: number): Promise<void
 
 const spanIds = (values: Buffer[]): string[] => values.flatMap((m) => (JSON.parse(m.toString()) as Array<{ id: string }>).map((s) => s.id));
 
+/** Ends SPANS spans with a `payload` tag of `bytes` random characters, then one of `hugeBytes`; the IDs of the first SPANS. */
+function endPayloadSpans(tracer: Tracer, bytes: number, hugeBytes: number): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < SPANS; i++) {
+    const span = tracer.startSpan('fits alone');
+    span.tag('payload', noise(bytes));
+    ids.push(span.context.spanId);
+    span.end();
+  }
+  const huge = tracer.startSpan('too large alone');
+  huge.tag('payload', noise(hugeBytes));
+  huge.end();
+  return ids;
+}
+
 test('a batch the broker refuses as too large is split until it fits, and a lone span over the limit is dropped and counted as rejected', { skip: kafkaSkip(), timeout: 60_000 }, async () => {
   const topic = `size-limit-${randomHexId(6)}`;
   await createTopic(topic, TOPIC_LIMIT);
@@ -37,16 +52,7 @@ test('a batch the broker refuses as too large is split until it fits, and a lone
     serviceName: uniqueServiceName('kafka-size'),
     sink: kafkaSink({ brokers: [kafkaBootstrap!], topic, compression: 'none', flushIntervalMillis: 50, warnings: false, onError: (e) => events.push(e) }),
   });
-  const ids: string[] = [];
-  for (let i = 0; i < SPANS; i++) {
-    const span = tracer.startSpan('fits alone');
-    span.tag('payload', noise(1000));
-    ids.push(span.context.spanId);
-    span.end();
-  }
-  const huge = tracer.startSpan('too large alone');
-  huge.tag('payload', noise(TOPIC_LIMIT + 1000));
-  huge.end();
+  const ids = endPayloadSpans(tracer, 1000, TOPIC_LIMIT + 1000);
 
   await tracer.close({ timeoutMillis: 20_000 });
   const s = tracer.stats();
@@ -73,16 +79,7 @@ test("the sink's maxMessageBytes splits batches before they are sent, and drops 
     serviceName: uniqueServiceName('kafka-size-own'),
     sink: kafkaSink({ brokers: [kafkaBootstrap!], topic, maxMessageBytes, flushIntervalMillis: 50, warnings: false, onError: (e) => events.push(e) }),
   });
-  const ids: string[] = [];
-  for (let i = 0; i < SPANS; i++) {
-    const span = tracer.startSpan('fits alone');
-    span.tag('payload', noise(500));
-    ids.push(span.context.spanId);
-    span.end();
-  }
-  const huge = tracer.startSpan('too large alone');
-  huge.tag('payload', noise(maxMessageBytes));
-  huge.end();
+  const ids = endPayloadSpans(tracer, 500, maxMessageBytes);
 
   await tracer.close({ timeoutMillis: 20_000 });
   const s = tracer.stats();

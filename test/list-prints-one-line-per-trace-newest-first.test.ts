@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import type { ZipkinSpan } from '../src/model/zipkin-span.js';
 import { listTraces, parseDuration } from '../src/read/trace-list.js';
 import { fixture, runMain } from './fixtures/cli-run.js';
+import { tempFolder, writeSpanFile } from './fixtures/cli-send.js';
 import { getTraces, postSpans, randomHexId, uniqueServiceName, waitFor, zipkinSkip, zipkinUrl } from './helpers/zipkin.js';
 
 const T0 = 1_764_000_000_000_000;
@@ -23,12 +21,6 @@ function trace(service: string, at: number, ms: number, children: number, errors
   return spans;
 }
 
-async function spanFile(spans: readonly ZipkinSpan[]): Promise<string> {
-  const file = path.join(await mkdtemp(path.join(tmpdir(), 'ds-list-')), 'spans.ndjson');
-  await writeFile(file, spans.map((s) => JSON.stringify(s)).join('\n') + '\n');
-  return file;
-}
-
 test('list prints a line per trace of a file, newest first, with its root, duration, spans and errors', async () => {
   const { status, stdout, stderr } = await runMain(['list', fixture('cli-two-traces.ndjson')]);
   assert.equal(stderr, '');
@@ -43,7 +35,7 @@ test('list prints a line per trace of a file, newest first, with its root, durat
 test('list filters by service, duration and errors, and limits the count', async () => {
   // Out of order in the file: newest first is by start time, not by position.
   const spans = [...trace('proxy', T0 + 2e6, 80, 3, 1), ...trace('proxy', T0, 10, 2), ...trace('cache', T0 + 5e6, 60, 1), ...trace('proxy', T0 + 1e6, 120, 1)];
-  const file = await spanFile(spans);
+  const file = writeSpanFile(tempFolder(), 'spans.ndjson', spans);
   const json = async (...args: string[]): Promise<Array<{ start: number; duration: number; rootService: string; errors: number; spans: number }>> => {
     const { status, stdout } = await runMain(['list', file, '--json', ...args]);
     assert.equal(status, 0);

@@ -2,20 +2,20 @@
 // most the spans that ended in the last fsyncMillis; the next run on the same dir delivers every
 // other span exactly once when the collector is back (at least once across a crash mid-replay).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fakeCollector, freePort } from './fixtures/http-collector.js';
+import { tempDir } from './fixtures/spool-helpers.js';
 import { endedSpans, startSpoolChild } from './fixtures/spool-run.js';
 
 const FSYNC_MILLIS = 500;
 const RUNS = 5;
 
 test('SIGKILLed runs with a write-ahead spool lose only spans of the last fsyncMillis; a later run delivers every other span', { timeout: 120_000 }, async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'spool-sigkill-'));
+  // tempDir retries its removal: a killed child may still be adding a file.
+  const root = tempDir(t, 'spool-sigkill');
   const dir = join(root, 'spool');
-  t.after(() => rmSync(root, { recursive: true, force: true }));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/api/v2/spans`;
   const mustArrive = new Set<string>();

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
 import type { ZipkinSpan } from '../src/model/zipkin-span.js';
 import { skewCorrection, TraceTreeBuilder, type TraceTree } from '../src/read/waterfall.js';
 import { runMain } from './fixtures/cli-run.js';
+import { tempFolder, writeSpanFile } from './fixtures/cli-send.js';
 
 const T0 = 1_764_000_100_000_000;
 const traceId = '5e441824ec2b6a44ffdc9bb9a6453df3';
@@ -83,9 +81,7 @@ test('a server further down is judged against its client as corrected', () => {
 });
 
 test('view draws the corrected times and marks the shifted span', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'ds-skew-'));
-  const file = path.join(dir, 'skew.ndjson');
-  await writeFile(file, rpc(T0 - 10_000, 6000).map((s) => JSON.stringify(s)).join('\n') + '\n');
+  const file = writeSpanFile(tempFolder(), 'skew.ndjson', rpc(T0 - 10_000, 6000));
   const { status, stdout, stderr } = await runMain(['view', file, '--width', '120']);
   assert.equal(stderr, '');
   assert.equal(status, 0);

@@ -126,6 +126,8 @@ for (const traceId128Bit of [true, false]) {
       const b = asJson[i]!;
       assert.equal(a.name, b.name);
       for (const [x, y] of [[a.traceId, b.traceId], [a.id, b.id], [a.parentId, b.parentId]] as const) {
+        // A root in one set is a root in the other: only a pair of missing parents is passed over.
+        assert.equal(x === undefined, y === undefined, `${a.name}: parent in one set only`);
         if (x === undefined || y === undefined) continue;
         // Zipkin pads nothing here (full-length IDs), so its IDs are ours.
         assert.equal(ids.get(x) ?? y, y);

@@ -4,7 +4,6 @@
 // test files running at the same time are not disturbed.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -97,18 +96,6 @@ export async function ownZipkin(t: TestContext, bootstrap: string): Promise<stri
   const env: NodeJS.ProcessEnv = { ZIPKIN_RUN_DIR: runDir, ZIPKIN_OWNER_PID: String(process.pid), ZIPKIN_HEAP: '256m', KAFKA_BOOTSTRAP_SERVERS: bootstrap };
   t.after(() => script(zipkinScript, 'stop', env).then(() => undefined));
   return script(zipkinScript, 'start', env);
-}
-
-/** A free port on 127.0.0.1 (nothing listens there once this resolves). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** GETs JSON from a Zipkin of a test's own; 404 (an unknown trace) reads as `notFound`. */
