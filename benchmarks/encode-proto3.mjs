@@ -13,7 +13,8 @@
 // ratio. Before timing, the proto3 bytes are checked to be one length-delimited span per record.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ENCODE_SHAPES, defaultEncoders, sample } from './encode.mjs';
+import { ENCODE_SHAPES, collect, defaultEncoders, sample } from './encode.mjs';
+import { countProto3 } from './end-to-end.mjs';
 import { spreadOf } from './stats.mjs';
 
 /** The shapes measured, by their key in ENCODE_SHAPES. */
@@ -21,47 +22,10 @@ export const PROTO3_SHAPES = ['plain', 'seedTraced', 'seedStartSpan', 'serverJoi
 
 let lib;
 async function library() {
-  // encode.mjs's shapes use the library it loads; load it through it.
+  // encode.mjs's shapes and `collect` use the library it loads; load it through it.
   await defaultEncoders();
   lib ??= await import('../src/index.ts');
   return lib;
-}
-
-/** `count` records of a shape, made by a tracer whose sink keeps them (as encode.mjs makes them). */
-async function collect(count, make) {
-  const records = [];
-  const tracer = lib.createTracer({ serviceName: 'encode-bench', localEndpoint: { ipv4: '10.0.0.1' }, sink: { write: (b) => records.push(...b) }, warnings: false });
-  const root = tracer.startSpan('root', { kind: 'SERVER' });
-  for (let i = 0; i < count; ) {
-    const pending = [];
-    for (const end = Math.min(count, i + 500); i < end; i++) pending.push(make(tracer, root, i));
-    await Promise.all(pending);
-    await tracer.flush();
-  }
-  root.end();
-  await tracer.flush();
-  const mine = records.filter((r) => r.parentId === root.context.spanId || r.shared);
-  if (mine.length !== count) throw new Error(`proto3 benchmark: ${mine.length} records made, ${count} expected`);
-  await tracer.close();
-  return mine;
-}
-
-/** Whether `bytes` is `count` length-delimited field-1 messages and nothing else. */
-function spanCount(bytes) {
-  let p = 0;
-  let n = 0;
-  while (p < bytes.length) {
-    if (bytes[p++] !== 0x0a) return -1;
-    let len = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[p++];
-      len += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
-    }
-    p += len;
-    n++;
-  }
-  return p === bytes.length ? n : -1;
 }
 
 /**
@@ -84,7 +48,7 @@ export async function runProto3Benchmark(options = {}) {
     const batches = [];
     for (let i = 0; i < records.length; i += batch) batches.push(records.slice(i, i + batch));
     for (const b of batches) {
-      if (spanCount(encoders.proto3(b)) !== b.length) throw new Error(`proto3 benchmark: encodeSpansProto3 does not write one span per record for the ${key} shape`);
+      if (countProto3(encoders.proto3(b)) !== b.length) throw new Error(`proto3 benchmark: encodeSpansProto3 does not write one span per record for the ${key} shape`);
     }
     const bytes = (encode, less) => batches.reduce((n, b) => n + encode(b).length - less, 0) / records.length;
     prepared.push({

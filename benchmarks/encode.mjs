@@ -49,8 +49,8 @@ function recordingTracer() {
   return { tracer, records };
 }
 
-/** Calls `make(i)` for i < count in runs of a few hundred, flushing in between (the tracer's queue is bounded). */
-async function collect(count, make) {
+/** Calls `make(i)` for i < count in runs of a few hundred, flushing in between (the tracer's queue is bounded); the proto3 benchmark's records too. */
+export async function collect(count, make) {
   const { tracer, records } = recordingTracer();
   const root = tracer.startSpan('root', { kind: 'SERVER' });
   for (let i = 0; i < count; ) {

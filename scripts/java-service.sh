@@ -1,6 +1,7 @@
 # Sourced by scripts/zipkin.sh and scripts/kafka.sh: what both need to run one JVM service of a
-# run directory. Each sets, before sourcing: PID_FILE, WATCHDOG_PID_FILE, STOP_TIMEOUT (seconds), a
-# `log` function, and `is_our_java PID` (whether PID is its service, by its command line).
+# run directory. Each sets, before sourcing: PID_FILE, WATCHDOG_PID_FILE, LOG_FILE, START_TIMEOUT and
+# STOP_TIMEOUT (seconds), and the functions `log`, `print_log_tail`, `cmd_stop` and `is_our_java PID`
+# (whether PID is its service, by its command line).
 
 # Milliseconds since the epoch (GNU date); falls back to whole seconds elsewhere.
 now_ms() {
@@ -17,6 +18,37 @@ java_process_with() {
   kill -0 "$pid" 2>/dev/null || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 0
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$text"
+}
+
+# Waits for PID, a service just started with its output in LOG_FILE, until `READY...` (a command run
+# every INTERVAL seconds) succeeds. Returns 0 then; 2 if PID exited because a port was taken (the
+# caller retries on new ports); 1 if it exited otherwise or missed START_TIMEOUT (then it is stopped).
+# READY may set `not_ready` to say why not yet, for the timeout message. NAME is for messages.
+await_java_service() {
+  local name="$1" pid="$2" interval="$3" deadline
+  shift 3
+  not_ready=''
+  deadline=$(($(now_ms) + START_TIMEOUT * 1000))
+  while :; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$PID_FILE"
+      if grep -qiE 'address already in use|BindException' "$LOG_FILE" 2>/dev/null; then
+        log "a port was taken before $name could bind it"
+        return 2
+      fi
+      log "$name exited during startup"
+      print_log_tail
+      return 1
+    fi
+    "$@" && return 0
+    if (($(now_ms) > deadline)); then
+      log "$name did not start within ${START_TIMEOUT}s${not_ready:+ ($not_ready)}"
+      print_log_tail
+      cmd_stop
+      return 1
+    fi
+    sleep "$interval"
+  done
 }
 
 # Stops JAVA_PID once OWNER is gone (a killed test run). Polls: bash cannot wait for an unrelated pid.

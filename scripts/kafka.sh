@@ -67,6 +67,9 @@ free_ports() {
 # 0 when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# 0 when the broker has logged its start and accepts connections on its port $1.
+kafka_serving() { grep -q 'Kafka Server started' "$LOG_FILE" 2>/dev/null && port_open "$1"; }
+
 print_log_tail() {
   if [[ -f "$LOG_FILE" ]]; then
     log "last lines of $LOG_FILE:"
@@ -198,7 +201,7 @@ create_topics() {
 
 # One attempt. Returns 0 when serving, 2 if a port was taken (caller retries on new ports), 1 on other failure.
 try_start() {
-  local port="$1" pid deadline
+  local port="$1" pid
   # shellcheck disable=SC2086 # KAFKA_JAVA_OPTS is deliberately word-split
   java \
     "-Xmx${KAFKA_HEAP:-256m}" -Xms64m \
@@ -214,30 +217,8 @@ try_start() {
   pid=$!
   echo "$pid" >"$PID_FILE"
 
-  deadline=$(($(now_ms) + START_TIMEOUT * 1000))
-  while :; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$PID_FILE"
-      if grep -qiE 'address already in use|BindException' "$LOG_FILE" 2>/dev/null; then
-        log "a port was taken before Kafka could bind it"
-        return 2
-      fi
-      log "Kafka exited during startup"
-      print_log_tail
-      return 1
-    fi
-    if grep -q 'Kafka Server started' "$LOG_FILE" 2>/dev/null && port_open "$port"; then
-      echo "127.0.0.1:$port" >"$BOOTSTRAP_FILE"
-      return 0
-    fi
-    if (($(now_ms) > deadline)); then
-      log "Kafka did not start within ${START_TIMEOUT}s"
-      print_log_tail
-      cmd_stop
-      return 1
-    fi
-    sleep 0.1
-  done
+  await_java_service Kafka "$pid" 0.1 kafka_serving "$port" || return $?
+  echo "127.0.0.1:$port" >"$BOOTSTRAP_FILE"
 }
 
 cmd_start() {

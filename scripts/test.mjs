@@ -283,6 +283,20 @@ function javaMajorVersion(text) {
   return m[1] === '1' ? Number(m[2]) : Number(m[1]);
 }
 
+/** `java -version`, run once for Zipkin and Kafka both. */
+let javaVersion;
+
+/** Why `what` (which needs Java 17+) cannot run here, or undefined when it can. */
+async function missingJava17(what) {
+  if (!onPath('java')) return 'java is not installed';
+  javaVersion ??= run('java', ['-version'], { stdio: 'capture' });
+  const version = await javaVersion;
+  const major = javaMajorVersion(version.stderr + version.stdout);
+  if (version.code !== 0 || major === undefined) return 'could not determine the Java version (`java -version` failed)';
+  if (major < 17) return `${what} needs Java 17+, but java is version ${major}`;
+  return undefined;
+}
+
 /**
  * Decides whether we can run Zipkin and makes sure its jar is there (Maven download on a fresh
  * machine). Resolves to { url } (an external ZIPKIN_URL), { start: true }, { skip: reason } or
@@ -300,11 +314,8 @@ async function prepareZipkin() {
     return { url, external: true };
   }
   if (skipZipkin) return { skip: 'DEFERRED_SPAN_SKIP_ZIPKIN=1 is set' };
-  if (!onPath('java')) return { skip: 'java is not installed' };
-  const version = await run('java', ['-version'], { stdio: 'capture' });
-  const major = javaMajorVersion(version.stderr + version.stdout);
-  if (version.code !== 0 || major === undefined) return { skip: 'could not determine the Java version (`java -version` failed)' };
-  if (major < 17) return { skip: `Zipkin 3 needs Java 17+, but java is version ${major}` };
+  const noJava = await missingJava17('Zipkin 3');
+  if (noJava) return { skip: noJava };
   if (!existsSync(zipkinJar) && !onPath('mvn')) {
     return { skip: 'the Zipkin server jar is not in .cache/zipkin/ and mvn (Maven) is not installed to fetch it' };
   }
@@ -333,11 +344,8 @@ async function startZipkin() {
 async function prepareKafka() {
   if (process.env.KAFKA_BOOTSTRAP_SERVERS) return { bootstrap: process.env.KAFKA_BOOTSTRAP_SERVERS, external: true };
   if (skipKafka) return { skip: 'DEFERRED_SPAN_SKIP_KAFKA=1 is set' };
-  if (!onPath('java')) return { skip: 'java is not installed' };
-  const version = await run('java', ['-version'], { stdio: 'capture' });
-  const major = javaMajorVersion(version.stderr + version.stdout);
-  if (version.code !== 0 || major === undefined) return { skip: 'could not determine the Java version (`java -version` failed)' };
-  if (major < 17) return { skip: `Kafka 4 needs Java 17+, but java is version ${major}` };
+  const noJava = await missingJava17('Kafka 4');
+  if (noJava) return { skip: noJava };
   if (!existsSync(kafkaLib) && !onPath('mvn')) return { skip: "Kafka's jars are not in .cache/kafka/lib/ and mvn (Maven) is not installed to fetch them" };
   const fetched = await run('bash', [kafkaScript, 'fetch'], { stdio: 'capture', env: kafkaEnv() });
   if (fetched.code !== 0) return { error: `scripts/kafka.sh fetch failed:\n${fetched.stderr}${fetched.stdout}` };

@@ -41,6 +41,14 @@ is_our_java() { java_process_with "$1" "zipkin-server-${ZIPKIN_VERSION}-exec.jar
 
 http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
 
+# 0 when the Zipkin at URL answers /health with 200; else `not_ready` holds the last status.
+zipkin_healthy() {
+  local status
+  status="$(http_status "$1/health")"
+  not_ready="last /health status: ${status:-none}"
+  [[ "$status" == 200 ]]
+}
+
 free_port() {
   node -e '
     const s = require("node:net").createServer();
@@ -99,7 +107,7 @@ cmd_status() {
 
 # One attempt. Returns 0 when healthy, 2 if the port was taken (caller retries), 1 on other failure.
 try_start() {
-  local port url pid deadline status
+  local port url pid
   port="$(free_port)"
   [[ "$port" =~ ^[0-9]+$ ]] || die "could not pick a free port"
   url="http://127.0.0.1:$port"
@@ -132,31 +140,8 @@ try_start() {
   pid=$!
   echo "$pid" >"$PID_FILE"
 
-  deadline=$(($(now_ms) + START_TIMEOUT * 1000))
-  while :; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$PID_FILE"
-      if grep -qiE 'address already in use|BindException' "$LOG_FILE" 2>/dev/null; then
-        log "port $port was taken before Zipkin could bind it"
-        return 2
-      fi
-      log "Zipkin exited during startup"
-      print_log_tail
-      return 1
-    fi
-    status="$(http_status "$url/health")"
-    if [[ "$status" == 200 ]]; then
-      echo "$url" >"$URL_FILE"
-      return 0
-    fi
-    if (($(now_ms) > deadline)); then
-      log "Zipkin did not become healthy within ${START_TIMEOUT}s (last /health status: ${status:-none})"
-      print_log_tail
-      cmd_stop
-      return 1
-    fi
-    sleep 0.2
-  done
+  await_java_service Zipkin "$pid" 0.2 zipkin_healthy "$url" || return $?
+  echo "$url" >"$URL_FILE"
 }
 
 cmd_start() {
